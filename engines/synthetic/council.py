@@ -1024,10 +1024,10 @@ def _make_primaries(b: _Builder) -> None:
             low = int(rng.choice([2, 3, 3]))
         if sub == "junior" and i - 1 in shared_name:
             stem = shared_name[i - 1]
-            name = b.unique(
-                [stem.replace("Infant and Nursery", "Junior").replace("Infant", "Junior")]
-                + b.primary_candidates(town, sub, religion, academy)
-            )
+            twin = stem.replace("Infant and Nursery", "Junior").replace("Infant", "Junior")
+            if not academy:  # a maintained junior school is not called an academy
+                twin = twin.replace(" Academy", " School")
+            name = b.unique([twin] + b.primary_candidates(town, sub, religion, academy))
         else:
             name = b.primary_name(town, sub, religion, academy, nursery)
         if sub == "infant" and i in pair_towns:

@@ -27,7 +27,7 @@ urlpatterns = [
 
 # Each capability adds its operations in ``<app>/api_urls.py`` (an ``urlpatterns`` list whose
 # paths start with "v1/"); they share the "api" namespace and the same permission rules.
-for _app in ("register", "evidence", "intelligence", "categorisation"):
+for _app in ("register", "evidence", "intelligence", "categorisation", "visits", "brokerage", "journeys"):
     try:
         _module = __import__(f"school_improvement.{_app}.api_urls", fromlist=["urlpatterns"])
     except ModuleNotFoundError as _exc:

@@ -74,7 +74,8 @@ class RoundForm(GovukForm):
                            help_text="For example 'Autumn 2026'. Left blank, it is named after the policy and date.")
     policy_version = forms.ChoiceField(label="Policy version")
     as_at = _date("Evidence as at", help_text="The evidence is read as it stood on this date. For example, 31/08/2026")
-    scope = forms.ChoiceField(label="Schools", choices=Round.Scope.choices, widget=forms.RadioSelect,
+    scope = forms.ChoiceField(label="Schools", choices=[c for c in Round.Scope.choices if c[0] != Round.Scope.JOURNEY_EXIT],
+                              widget=forms.RadioSelect,
                               initial=Round.Scope.ALL)
     window_days = forms.IntegerField(label="Days for representations", min_value=1, max_value=120, initial=21,
                                      help_text="How long a headteacher has to respond once the letter is sent.",

@@ -90,6 +90,7 @@ class Round(CouncilOwned):
     class Scope(models.TextChoices):
         ALL = "all", "Every open school of the council"
         REOPENED = "reopened", "Schools whose category was re-opened by an event"
+        JOURNEY_EXIT = "journey_exit", "A school leaving its improvement journey"
 
     class Status(models.TextChoices):
         OPEN = "open", "In progress"

@@ -457,6 +457,47 @@ def round_sign_off_ready(*, actor: Any, round_: Round) -> tuple[int, list[str]]:
     return _each(actor, ready, decision_sign_off)
 
 
+@transaction.atomic
+def decision_after_journey_exit(*, actor: Any, council: Any, school: Establishment, category: str,
+                                reason: str, journey_label: str) -> Decision | None:
+    """A school leaving its improvement journey returns to the policy's lowest-support category.
+
+    Recorded as a signed-off decision in a one-school round of its own (scope ``journey_exit``), on
+    the policy version of the school's latest agreed decision, so entitlement, history and later
+    rounds read it like any other agreed category. None when the school has no agreed category
+    (there is then no policy to take the category from) or the category is not the policy's.
+    """
+    council_id = getattr(council, "pk", council)
+    previous = latest_final(council_id, [school.pk]).get(school.pk)
+    if previous is None:
+        return None
+    version = previous.round.policy_version
+    categories = {k.id: k for k in version.engine_policy().categories}
+    if category not in categories:
+        return None
+    today = timezone.localdate()
+    signer = actor if getattr(actor, "is_authenticated", False) else None
+    round_ = Round.objects.create(
+        council_id=council_id, name=f"{school.name}: exit from its improvement journey ({today:%d %B %Y})",
+        as_at=today, policy_version=version, scope=Round.Scope.JOURNEY_EXIT, status=Round.Status.CLOSED,
+        created_by=signer, closed_at=timezone.now(),
+        evidence_notes=[f"Set on leaving {journey_label}: the exit criteria were met or judged met."])
+    decision = Decision(council_id=council_id, round=round_, school=school, state=DecisionState.SIGNED_OFF,
+                        route=Decision.Route.PROFESSIONAL_JUDGEMENT, proposed_category=category,
+                        adviser_reason=reason, reason_for_school=reason, signed_off_by=signer,
+                        signed_off_at=timezone.now())
+    _set_category(decision, category)
+    decision.save()
+    _event(decision, actor, "journey_exit", previous.state, f"Left {journey_label}: {reason}")
+    decision.frozen = _freeze(decision, actor)
+    decision.frozen["previous_category"] = previous.category
+    decision.save(update_fields=["frozen"])
+    audit.record(actor=actor, action=audit.Action.CREATE, obj=decision, council=council_id,
+                 after={"state": decision.state, "category": decision.category, "previous": previous.category},
+                 detail=f"category after leaving {journey_label}")
+    return decision
+
+
 def latest_final(council: Any, school_ids: Sequence[int] | None = None) -> dict[int, Decision]:
     """Each school's latest signed-off decision."""
     rows = Decision.objects.for_council(council).filter(state=DecisionState.SIGNED_OFF)

@@ -8,6 +8,9 @@ urlpatterns = [
     path("evidence/", include("school_improvement.evidence.urls")),
     path("intelligence/", include("school_improvement.intelligence.urls")),
     path("categorisation/", include("school_improvement.categorisation.urls")),
+    path("visits/", include("school_improvement.visits.urls")),
+    path("brokerage/", include("school_improvement.brokerage.urls")),
+    path("journeys/", include("school_improvement.journeys.urls")),
     path("api/", include("school_improvement.api.urls")),
 ]
 

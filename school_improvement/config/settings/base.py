@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "school_improvement.evidence",
     "school_improvement.intelligence",
     "school_improvement.categorisation",
+    "school_improvement.visits",
+    "school_improvement.brokerage",
+    "school_improvement.journeys",
     "school_improvement.api",
 ]
 

@@ -1,4 +1,4 @@
-"""The demo: SQLite in var/, console e-mail, database-backed jobs."""
+"""The demo: SQLite in var/, e-mail written to files in var/mail/, database-backed jobs."""
 
 import os
 
@@ -13,3 +13,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]  # SQLite only: the service keeps role 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The demo sends no real e-mail: each message is a file in var/mail/ (set EMAIL_BACKEND to change).
+if "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
