@@ -51,12 +51,11 @@ class Entitlement:
 
 
 def council_settings(council: Any) -> CouncilVisitSettings:
-    """The council's visit settings (made with the defaults the first time they are asked for)."""
+    """The council's visit settings; the defaults, unsaved, until the council first changes them
+    (a page that reads them never writes)."""
     council_id = getattr(council, "pk", council)
     found = CouncilVisitSettings.objects.filter(council_id=council_id).first()
-    if found is None:
-        found, _ = CouncilVisitSettings.objects.get_or_create(council_id=council_id)
-    return found
+    return found if found is not None else CouncilVisitSettings(council_id=council_id)
 
 
 def _decision_model() -> Any:

@@ -225,6 +225,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["school_improvement.api.permissions.RoleRulesPermission"],
+    # One name for each choice set that several capabilities' serializers share.
+    "ENUM_NAME_OVERRIDES": {
+        "OfstedEvaluationAreaEnum": "school_improvement.visits.models.FOCUS_AREAS.items",
+        "ExpertiseAreaEnum": "school_improvement.brokerage.models.AREA_CHOICES",
+        "FundingEnum": "school_improvement.visits.models.Funding",
+        "ProviderKindEnum": "school_improvement.brokerage.models.KIND_CHOICES",
+        "VisitStateEnum": "school_improvement.visits.models.VisitState",
+        "JourneyActionStateEnum": "school_improvement.journeys.models.JourneyAction.State",
+        "JourneyStatusEnum": "school_improvement.journeys.machine.STATUS_LABELS.items",
+    },
 }
 
 LOGGING = {
