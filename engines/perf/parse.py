@@ -24,6 +24,11 @@ Decisions (so callers can rely on them):
   other columns (names, addresses) are not read.
 * Values are kept as exact decimal text in the polars frame (``value``,
   ``lower``, ``upper``) and become :class:`Decimal` in :meth:`ParsedFile.rows`.
+  The long table lists measure by measure (in code order), each in file order,
+  so a stable sort by URN puts it in (URN, measure) order.
+* A plain file (UTF-8, whole quoted fields on each line, no short rows) is read
+  by polars directly, only the mapped columns; any other file goes through the
+  strict reader of :mod:`engines.ingest.tabular`, which reads or refuses it.
 """
 
 from __future__ import annotations
@@ -39,12 +44,15 @@ import polars as pl
 
 from engines.errors import FileRefused
 from engines.ingest.tabular import (
+    BINARY_MAGIC,
+    DEFAULT_MAX_FIELD_CHARS,
     UTF8_BOM,
     CsvLayout,
     Source,
     parse_csv_bytes,
     read_source,
     refuse_binary,
+    split_line,
 )
 from engines.perf.mapping import (
     DFE_YEAR_PREFIX,
@@ -56,7 +64,7 @@ from engines.perf.mapping import (
     layouts,
     rename_hint,
 )
-from engines.perf.values import CODES, OK, STATUSES, refusal_text, status_expr, value_expr
+from engines.perf.values import CODES, OK, STATUSES, classify_columns, refusal_text
 
 Refuser = Callable[[str, int, str | None], FileRefused]
 
@@ -210,8 +218,7 @@ def _candidates(header: Sequence[str], file_name: str, pool: Sequence[Layout]) -
     found = [
         lay
         for lay in pool
-        if not lay.signature_problems(header)
-        and (not lay.name_hint_required or lay.name_matches(file_name))
+        if lay.fits(header) and (not lay.name_hint_required or lay.name_matches(file_name))
     ]
     named = [lay for lay in found if lay.name_matches(file_name)]
     return named or found
@@ -348,6 +355,37 @@ def parse_file(
     chosen_year = resolve_year(lay, file, year)
     warnings: list[str] = []
     present, absent = _present_measures(lay, header, file, warnings)
+    wanted = _wanted_columns(lay, present)
+    cells, lines, width = _read_cells(data, lay, file, wanted)
+    if lay.width is not None and width != lay.width:
+        warnings.append(f"{width} columns where layout {lay.id} has {lay.width}")
+    if not lay.header_has_year and year is None:
+        warnings.append(f"year {chosen_year} comes from layout {lay.id}: {lay.year_evidence}")
+    if not lay.verified:
+        warnings.append(f"layout {lay.id} is unverified: check the values against the source")
+    return _build(cells, lines, lay, chosen_year, file, present, absent, warnings)
+
+
+def _wanted_columns(lay: Layout, present: Sequence[MeasureColumns]) -> set[str]:
+    """The columns :func:`_build` reads: keys, attributes, measures and summary-row markers."""
+    columns = set(lay.key_columns) | set(lay.attributes.values())
+    columns |= {c for m in present for c in m.columns}
+    columns |= {rule.column for rule in lay.summary_rows}
+    return columns
+
+
+def _read_cells(
+    data: bytes, lay: Layout, file: str, wanted: set[str]
+) -> tuple[pl.DataFrame, list[int], int]:
+    """The cells of the ``wanted`` columns (blanks as ``""``), each row's line, the header width.
+
+    A plain file (see :func:`_plain_cells`) is read by polars directly, parsing only the wanted
+    columns. Anything else goes through the strict reader of :mod:`engines.ingest.tabular`,
+    which reads it or refuses it with row and column; both give the same cells.
+    """
+    plain = _plain_cells(data, lay, wanted)
+    if plain is not None:
+        return plain
     table = parse_csv_bytes(
         data,
         CsvLayout(
@@ -355,13 +393,87 @@ def parse_file(
         ),
         file=file,
     )
-    if lay.width is not None and len(table.header) != lay.width:
-        warnings.append(f"{len(table.header)} columns where layout {lay.id} has {lay.width}")
-    if not lay.header_has_year and year is None:
-        warnings.append(f"year {chosen_year} comes from layout {lay.id}: {lay.year_evidence}")
-    if not lay.verified:
-        warnings.append(f"layout {lay.id} is unverified: check the values against the source")
-    return _build(table.frame, table.lines, lay, chosen_year, file, present, absent, warnings)
+    return table.frame, table.lines, len(table.header)
+
+
+def _plain_cells(
+    data: bytes, lay: Layout, wanted: set[str]
+) -> tuple[pl.DataFrame, list[int], int] | None:
+    """The wanted cells of a plain file, or None when the strict reader must judge it.
+
+    Plain: UTF-8 (a BOM allowed), line ends LF or CRLF, every line with whole quoted fields
+    (so a record is a line and the file cannot end inside a quoted field), no line longer than
+    a field may be, a header of distinct non-blank names with the key columns, at least one
+    data row, and no data row stopping before a key column. Lines of only commas and spaces
+    are dropped as blank, as the strict reader does.
+    """
+    if lay.encoding != "utf-8" or any(data.startswith(magic) for magic, _ in BINARY_MAGIC):
+        return None
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    if b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    pieces = data.split(b"\n")
+    if pieces[-1] == b"":
+        pieces.pop()  # a final newline ends the last line; it does not start another
+    if len(pieces) < 2 or max(map(len, pieces)) > DEFAULT_MAX_FIELD_CHARS:
+        return None
+    separators = [piece.count(b",") for piece in pieces]
+    for i, piece in enumerate(pieces):
+        if b'"' in piece:
+            if piece.count(b'"') & 1:
+                return None
+            separators[i] = sum(part.count(b",") for part in piece.split(b'"')[0::2])
+    names = [n.strip() for n in split_line(pieces[0].decode("utf-8").rstrip("\r"))]
+    while names and not names[-1]:
+        names.pop()
+    if not names or "" in names or len(set(names)) != len(names):
+        return None
+    if any(key not in names for key in lay.key_columns):
+        return None
+    index = [j for j, name in enumerate(names) if name in wanted]
+    schema = {f"column_{j + 1}": pl.String for j in range(max(separators) + 1)}
+    try:
+        frame = pl.read_csv(
+            data,
+            has_header=False,
+            schema=schema,
+            columns=index,
+            missing_columns="insert",
+            empty_string_is_null=False,
+            encoding="utf8",
+            quote_char='"',
+        )
+    except Exception:  # noqa: BLE001 - any polars complaint: the strict reader decides
+        return None
+    if frame.height != len(pieces):
+        return None
+    frame = frame.with_columns(pl.all().fill_null(""))
+    frame.columns = [names[j] for j in index]
+    body = frame.slice(1)
+    # A row without its keys: a blank line (dropped) or the strict reader's to judge.
+    keys = [key for key in lay.key_columns if key in body.columns]
+    suspects = body.with_row_index("at").filter(
+        pl.all_horizontal(pl.col(keys).str.strip_chars() == "")
+    )
+    blank = set(suspects.get_column("at").to_list())
+    for at in blank:
+        piece = pieces[at + 1]
+        if b'"' in piece or piece.strip(b" \t\r,"):
+            return None
+    last_key = max((names.index(key) for key in lay.key_columns), default=-1)
+    if any(n < last_key and i - 1 not in blank for i, n in enumerate(separators) if i):
+        return None  # a row stopping before a key column: the strict reader refuses it
+    lines = [i + 2 for i in range(body.height) if i not in blank]
+    if blank:
+        body = body.with_row_index("at").filter(~pl.col("at").is_in(list(blank))).drop("at")
+    if body.height == 0:
+        return None
+    return body, lines, len(names)
 
 
 def _present_measures(
@@ -420,9 +532,7 @@ def _build(
 ) -> ParsedFile:
     """Classify rows and cells, check keys, and make the long values table."""
     keys = lay.keys
-    columns = set(lay.key_columns) | set(lay.attributes.values())
-    columns |= {c for m in present for c in m.columns}
-    columns |= {rule.column for rule in lay.summary_rows}
+    columns = _wanted_columns(lay, present)
     frame = raw.select([pl.col(c).str.strip_chars() for c in raw.columns if c in columns])
     frame = frame.with_columns(pl.Series("row", lines, dtype=pl.Int64))
     rows_read = frame.height
@@ -456,19 +566,9 @@ def _build(
     _check_keys(frame, lay, refuse)
     frame = _identity_columns(frame, lay)
 
-    statuses, value_cols = {}, []
-    for m in present:
-        unit = catalogue()[m.measure].unit
-        for role, column in (("v", m.value), ("l", m.lower), ("u", m.upper)):
-            if column is None:
-                continue
-            status = status_expr(column, unit, lay.code_aliases)
-            statuses[column] = status
-            value_cols.append(value_expr(column, unit, status).alias(f"{m.measure}\x00{role}"))
-    checked = frame.with_columns(
-        [expr.alias(f"{col}\x00status") for col, expr in statuses.items()] + value_cols
-    )
-    _check_cells(checked, list(statuses), lay, refuse)
+    units = {column: catalogue()[m.measure].unit for m in present for column in m.columns}
+    checked = classify_columns(frame, units, lay.code_aliases)
+    _check_cells(checked, list(units), lay, refuse)
 
     meta = [
         pl.col("row"),
@@ -479,15 +579,15 @@ def _build(
         pl.lit(year, dtype=pl.Int32).alias("year"),
     ]
     parts = []
-    for m in present:
+    for m in sorted(present, key=lambda m: m.measure):  # a record's values in code order
         null = pl.lit(None, dtype=pl.String)
         parts.append(
             checked.select(
                 *meta,
                 pl.lit(m.measure).alias("measure"),
-                pl.col(f"{m.measure}\x00v").alias("value"),
-                pl.col(f"{m.measure}\x00l").alias("lower") if m.lower else null.alias("lower"),
-                pl.col(f"{m.measure}\x00u").alias("upper") if m.upper else null.alias("upper"),
+                pl.col(f"{m.value}\x00value").alias("value"),
+                pl.col(f"{m.lower}\x00value").alias("lower") if m.lower else null.alias("lower"),
+                pl.col(f"{m.upper}\x00value").alias("upper") if m.upper else null.alias("upper"),
                 pl.col(f"{m.value}\x00status").alias("status"),
                 pl.lit(file).alias("source_file"),
             )

@@ -159,3 +159,50 @@ def status_expr(column: str, unit: str, aliases: Mapping[str, str] | None = None
 def value_expr(column: str, unit: str, status: pl.Expr) -> pl.Expr:
     """Vectorised value text: the number text where ``status`` is ``ok``, else null."""
     return pl.when(status == OK).then(number_text_expr(column, unit)).otherwise(None)
+
+
+def classify_columns(
+    frame: pl.DataFrame, units: Mapping[str, str], aliases: Mapping[str, str] | None = None
+) -> pl.DataFrame:
+    """:func:`parse_value` over whole columns of already-stripped cells, in three passes.
+
+    ``units`` maps each column to its unit. Adds ``<column>\x00status`` (null where the cell
+    would be refused) and ``<column>\x00value`` (the number text where the status is ``ok``).
+    The same result as :func:`status_expr` and :func:`value_expr`, computing each part once.
+    """
+    codes = {code: code for code in CODES} | dict(aliases or {})
+    pattern = f"^{NUMBER_PATTERN}$"
+    first = []
+    for column, unit in units.items():
+        cell = pl.col(column)
+        number = cell.str.strip_suffix("%").str.strip_chars() if unit == "pct" else cell
+        first.append(number.alias(f"{column}\x00number"))
+        first.append(
+            cell.replace_strict(codes, default=None, return_dtype=pl.String).alias(
+                f"{column}\x00code"
+            )
+        )
+    frame = frame.with_columns(first)
+    statuses = []
+    for column in units:
+        number, code = pl.col(f"{column}\x00number"), pl.col(f"{column}\x00code")
+        statuses.append(
+            pl.when(pl.col(column) == "")
+            .then(pl.lit(BLANK))
+            .when(code.is_not_null())
+            .then(code)
+            .when(number.str.contains(pattern))
+            .then(pl.lit(OK))
+            .otherwise(pl.lit(None, dtype=pl.String))
+            .alias(f"{column}\x00status")
+        )
+    frame = frame.with_columns(statuses)
+    values = [
+        pl.when(pl.col(f"{column}\x00status") == OK)
+        .then(pl.col(f"{column}\x00number"))
+        .otherwise(None)
+        .alias(f"{column}\x00value")
+        for column in units
+    ]
+    scratch = [f"{column}\x00{part}" for column in units for part in ("number", "code")]
+    return frame.with_columns(values).drop(scratch)

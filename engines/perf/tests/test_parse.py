@@ -356,3 +356,68 @@ def test_a_national_size_ks2_file_parses_whole(national_file: Path) -> None:
     assert (report.schools, report.la_rows, report.national_rows) == (16_000, 150, 2)
     assert len(parsed.layout.measures) == 35
     assert parsed.values.height == 16_152 * 35
+
+
+# --- the direct polars read and the strict reader agree ----------------------------------
+
+
+def _quoted_name(text: str, name: str) -> str:
+    return text.replace("Anystreet Junior School", name, 1)
+
+
+PLAIN = small_file()
+TRICKY = {
+    "plain": PLAIN,
+    "no BOM, LF, final newline": small_file(bom=False, newline="\n", trailing_newline=True),
+    "a quoted name with commas": _quoted_name(PLAIN, '"Smith, Jones and Co, School"'),
+    "a quoted name with an escaped quote": _quoted_name(PLAIN, '"The ""Best"" School"'),
+    "a quoted name over two lines": _quoted_name(PLAIN, '"Two\r\nLines School"'),
+    "a blank line in the middle": PLAIN.replace("\r\n3,", "\r\n\r\n3,", 1),
+    "a line of commas and spaces": PLAIN.replace("\r\n3,", "\r\n , ,,\t,\r\n3,", 1),
+    "a line of quoted blanks": PLAIN.replace("\r\n3,", '\r\n"",""," "\r\n3,', 1),
+    "a line of non-breaking spaces": PLAIN.replace("\r\n3,", "\r\n\u00a0,\u00a0\r\n3,", 1),
+    "a header with trailing commas": PLAIN.replace("\r\n", ",,\r\n", 1),
+    "a row longer than the header": PLAIN + "," * 400,
+    "a lone carriage return": _quoted_name(PLAIN, "Old\rMac School"),
+    "not a code (refused)": _quoted_name(PLAIN, "X").replace("-1.9", "about 2", 1),
+    "cut off in a quoted field (refused)": PLAIN + '\r\n1,,850,2003,115853,"Unfinished Sch',
+    "a short last row (refused)": PLAIN + "\r\n1,ALPHA,850",
+    "a short row in the middle (refused)": PLAIN.replace("\r\n3,", "\r\n1,ALPHA\r\n3,", 1),
+    "a row without keys (refused)": PLAIN.replace("\r\n3,", "\r\n,,,,Name only\r\n3,", 1),
+    "a repeated header name (refused)": PLAIN.replace("ALPHAIND", "LEA", 1),
+    "not UTF-8 (refused)": PLAIN.replace("Anystreet", "Any\udcffstreet", 1),
+}
+
+
+def _outcome(data: bytes) -> object:
+    try:
+        parsed = parse_file(data, name=NAME)
+    except FileRefused as error:
+        return ("refused", error.row, error.column, str(error))
+    return (parsed.values.rows(), parsed.records.rows(), parsed.report)
+
+
+@pytest.mark.parametrize("case", list(TRICKY))
+def test_the_direct_read_and_the_strict_reader_agree(case: str, monkeypatch) -> None:
+    from engines.perf import parse
+
+    data = TRICKY[case].encode("utf-8", errors="surrogateescape")
+    direct = _outcome(data)
+    monkeypatch.setattr(parse, "_plain_cells", lambda *args: None)
+    assert direct == _outcome(data)
+
+
+def test_plain_files_take_the_direct_read() -> None:
+    from engines.perf import parse
+    from engines.perf.mapping import get_layout
+
+    layout = get_layout("ks2_2019")
+    wanted = {"RECTYPE", "LEA", "ESTAB", "URN", "PTRWM_EXP"}
+    for case in ("plain", "no BOM, LF, final newline", "a quoted name with commas",
+                 "a blank line in the middle", "a line of commas and spaces"):  # fmt: skip
+        data = TRICKY[case].encode("utf-8")
+        assert parse._plain_cells(data, layout, wanted) is not None, case
+    for case in ("a quoted name over two lines", "a lone carriage return",
+                 "cut off in a quoted field (refused)", "a short last row (refused)"):  # fmt: skip
+        data = TRICKY[case].encode("utf-8")
+        assert parse._plain_cells(data, layout, wanted) is None, case

@@ -15,6 +15,7 @@ from engines.perf.values import (
     OK,
     STATUS_MEANINGS,
     STATUSES,
+    classify_columns,
     parse_value,
     status_expr,
     value_expr,
@@ -96,6 +97,24 @@ def test_vectorised_form_agrees_with_parse_value(unit: str) -> None:
             continue
         assert status_text == expected.status, text
         assert (None if value_text is None else Decimal(value_text)) == expected.value, text
+
+
+@pytest.mark.parametrize("unit", ["pct", "score", "count", "band"])
+def test_column_classification_agrees_with_parse_value(unit: str) -> None:
+    texts = [t for t in SAMPLES if t is not None]
+    frame = pl.DataFrame({"c": [t.strip() for t in texts], "d": ["c"] * len(texts)})
+    got = classify_columns(frame, {"c": unit, "d": "score"}, aliases={"c": "SUPP"})
+    assert got.columns == ["c", "d", "c\x00status", "d\x00status", "c\x00value", "d\x00value"]
+    rows = got.select("c\x00status", "c\x00value").rows()
+    for text, (status_text, value_text) in zip(texts, rows, strict=True):
+        try:
+            expected = parse_value(text, unit=unit, aliases={"c": "SUPP"})
+        except FileRefused:
+            assert status_text is None, text
+            continue
+        assert status_text == expected.status, text
+        assert (None if value_text is None else Decimal(value_text)) == expected.value, text
+    assert set(got.get_column("d\x00status")) == {"SUPP"}
 
 
 @pytest.mark.realdata
