@@ -51,8 +51,13 @@ def _value_field() -> models.DecimalField:
 
 
 class Measure(models.Model):
-    """One published value of one measure for one school (by URN) in one tables year."""
+    """One published value of one measure for one school (by URN) in one tables year.
 
+    The key (URN, year, measure, file family) is the primary key: no surrogate id, so a
+    national file's 600,000 rows maintain one index, not two.
+    """
+
+    pk = models.CompositePrimaryKey("urn", "year", "measure", "source_kind")
     urn = models.PositiveIntegerField(verbose_name="URN")
     year = models.PositiveSmallIntegerField(help_text="Performance-tables year: 2019 for 2018-19.")
     measure = CodeField(max_length=60, help_text="Catalogue code, e.g. ks2.rwm_expected_pct.")
@@ -67,11 +72,8 @@ class Measure(models.Model):
 
     class Meta:
         ordering = ["urn", "measure", "year"]
-        # The one index (besides the id): a school's figures are read by URN; a national file
+        # The one index is the primary key: a school's figures are read by URN; a national file
         # writes 600,000 rows, so every extra index costs the import more than it saves.
-        constraints = [
-            models.UniqueConstraint(fields=["urn", "year", "measure", "source_kind"], name="unique_measure_value"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.urn} {self.year} {self.measure}: {self.value if self.status == Status.OK else self.status}"

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 
 from engines.errors import FileRefused
@@ -151,6 +151,57 @@ def test_a_database_failure_mid_import_leaves_nothing(db, engine, monkeypatch):
     with pytest.raises(FileRefused, match="nothing was saved"):
         import_performance(data=small_ks2(**{"115853__PTRWM_EXP": "99%"}), filename=NAME, engine=engine)
     assert state() == before
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_another_las_file_of_the_year_adds_its_schools(db, engine):
+    """On PostgreSQL a file none of whose keys are stored yet (a family's first file of a year, or
+    another LA's file of it) is COPYed straight into the table; both paths store the same rows."""
+    first = import_performance(data=small_ks2(), filename=NAME, engine=engine)
+    assert first.created == 3 * 35
+    other = ks2_file([ks2_school(125040, la="936", PTRWM_EXP="80%"), *benchmark_rows("936")])
+    second = import_performance(data=other, filename="2018-2019_936_ks2final.csv", engine=engine)
+    assert (second.created, second.updated, second.unchanged) == (35, 0, 0)
+    assert Measure.objects.filter(year=2019).count() == 4 * 35
+    before = state()
+    again = import_performance(data=other, filename="2018-2019_936_ks2final.csv", engine=engine)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 35)
+    assert state() == before
+    changed = import_performance(data=small_ks2(**{"115853__PTRWM_EXP": "72%"}), filename=NAME, engine=engine)
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 3 * 35 - 1)
+
+
+def test_a_failure_after_the_direct_copy_leaves_nothing(db, monkeypatch):
+    before = state()
+    real = imports._copy_csv
+    copied = []
+
+    def fail_after_copy(cursor, sql, frame):
+        real(cursor, sql, frame)
+        if sql.startswith('COPY "evidence_measure" ('):
+            copied.append(frame.height)
+            raise DatabaseError("disk full")
+
+    monkeypatch.setattr(imports, "_copy_csv", fail_after_copy)
+    with pytest.raises(FileRefused, match="nothing was saved"):
+        import_performance(data=small_ks2(), filename=NAME, engine="postgresql")
+    assert copied == [3 * 35]
+    assert state() == before
+
+
+def test_measures_are_keyed_by_urn_year_measure_and_file_family(db):
+    """The composite primary key works with the ORM calls other apps use on Measure."""
+    key = {"urn": 125040, "year": 2019, "measure": "absence.overall_pct", "source_kind": "absence"}
+    row, created = Measure.objects.update_or_create(**key, defaults={"value": Decimal("4.1"), "status": "ok",
+                                                                     "source_file": "a.csv"})
+    assert created and row.pk == (125040, 2019, "absence.overall_pct", "absence")
+    row, created = Measure.objects.update_or_create(**key, defaults={"value": Decimal("4.2"), "status": "ok",
+                                                                     "source_file": "b.csv"})
+    assert not created and Measure.objects.get(pk=row.pk).value == Decimal("4.2")
+    Measure.objects.bulk_create([Measure(**{**key, "year": 2018}, status="SUPP", source_file="c.csv")])
+    assert list(Measure.objects.filter(urn=125040).values_list("year", "status")) == [(2018, "SUPP"), (2019, "ok")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Measure.objects.create(**key, status="ok", source_file="d.csv")
 
 
 # --- bad files: refused whole, with file, row and column -------------------------------------
