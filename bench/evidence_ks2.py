@@ -145,7 +145,7 @@ def _empty_evidence() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE evidence_measure, evidence_benchmark, evidence_inspection, "
-                       "evidence_censuspoolschool")
+                       "evidence_censuspoolschool, evidence_spineestablishment, evidence_laregion")
 
 
 def main(rows: int | None = None, schools: int = NATIONAL_SCHOOLS) -> bool:

@@ -1,7 +1,9 @@
-"""Importers for hard evidence: DfE performance-table files and Ofsted management information.
+"""Importers for hard evidence: DfE performance-table files, the performance-tables spine,
+Ofsted management information and LAIT's LA regions.
 
 Each service reads the whole file with the pure engines first (``engines.perf.parse_file``,
-``engines.ofsted.mi.parse_mi``), which refuse a bad file with file, row and column
+``engines.perf.establishments.parse_establishments``, ``engines.ofsted.mi.parse_mi``,
+``engines.ingest.la.parse_la_code_list``), which refuse a bad file with file, row and column
 (``FileRefused``); it checks every value fits the database, then writes everything in one
 ``transaction.atomic()``, so a refused or failed file leaves the database exactly as before.
 
@@ -12,6 +14,10 @@ Each service reads the whole file with the pure engines first (``engines.perf.pa
 * Ofsted MI: one :class:`Inspection` row per dated inspection block. MI files hold only the
   latest inspections, so earlier inspections already stored are kept: successive files build
   the history.
+* The spine (xlsx): one :class:`SpineEstablishment` per establishment and year (school type,
+  phase, ages, opening and closing, the other URN of a conversion).
+* LAIT's ``la_code_list.xlsx``: one :class:`LaRegion` per LA number, the regions "same region
+  first" of the similar-pupils comparator uses.
 
 Change detection compares the values and statuses only (not the file name), so importing the
 same file twice, or the national rows two LA files share, writes nothing the second time: no
@@ -43,16 +49,27 @@ import polars as pl
 from django.db import DatabaseError, connection, models, transaction
 
 from engines.errors import FileRefused
+from engines.ingest.la import parse_la_code_list
 from engines.ingest.tabular import read_source
 from engines.ofsted import mi
-from engines.perf.mapping import Layout
+from engines.perf.establishments import EstablishmentFile, parse_establishments
+from engines.perf.mapping import Layout, layouts
 from engines.perf.parse import ParsedFile, detect_layout, parse_file, read_header
 from engines.stats.comparator import PHASE_BY_SCHOOLTYPE
 from school_improvement.core import audit
 from school_improvement.core.models import Council
 from school_improvement.register.imports import ImportResult, ProgressLike
 
-from .models import VALUE_DIGITS, VALUE_PLACES, Benchmark, CensusPoolSchool, Inspection, Measure
+from .models import (
+    VALUE_DIGITS,
+    VALUE_PLACES,
+    Benchmark,
+    CensusPoolSchool,
+    Inspection,
+    LaRegion,
+    Measure,
+    SpineEstablishment,
+)
 
 Engine = Literal["auto", "postgresql", "generic"]
 Source = bytes | str | Path
@@ -123,6 +140,12 @@ BENCHMARKS = _Table(Benchmark, ("kind", "la_code", "year", "measure", "source_ki
 POOL = _Table(CensusPoolSchool, ("year", "urn"),
               ("la_code", "school_type", "phase", "pupils", "fsm_pct", "sen_pct", "source_file"),
               ("la_code", "school_type", "phase", "pupils", "fsm_pct", "sen_pct"))
+SPINE_FIELDS = ("la_code", "estab", "laestab", "name", "nftype", "other_nftype", "minor_group", "is_primary",
+                "is_secondary", "is_post16", "age_low", "age_high", "close_status", "open_date", "close_date",
+                "is_new", "other_urn")
+SPINE = _Table(SpineEstablishment, ("year", "urn"), (*SPINE_FIELDS, "source_file"), SPINE_FIELDS)
+LA_REGIONS = _Table(LaRegion, ("la_code",), ("la_name", "region", "la_type", "source_file"),
+                    ("la_name", "region", "la_type"))
 INSPECTIONS = _Table(
     Inspection, ("urn_at_inspection", "era", "inspection_date"),
     ("urn", "publication_date", "inspection_number", "inspection_type", "overall", "judgements",
@@ -618,18 +641,186 @@ def import_ofsted_mi(
 
 
 # --------------------------------------------------------------------------
+# The performance-tables spine (establishment list) and LAIT's LA regions
+
+
+def _check_text_lengths(frame: pl.DataFrame, limits: dict[str, tuple[str, int]], file: str,
+                        rows: pl.Series) -> None:
+    """Refuse the first (top, then leftmost) text longer than its column keeps."""
+    for name, (column, limit) in limits.items():
+        too_long = frame.get_column(name).fill_null("").str.len_chars() > limit
+        if too_long.any():
+            index = int(too_long.arg_true()[0])
+            length = len(frame.get_column(name)[index])
+            raise FileRefused(f"the value is {length} characters long; at most {limit} fit",
+                              file=file, row=int(rows[index]), column=column)
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    f = model._meta.get_field(name)
+    assert isinstance(f, models.CharField) and f.max_length is not None
+    return f.max_length
+
+
+def _spine_layout(file: str) -> Layout:
+    """The establishment-list layout for a file: the one its name matches, else the only one."""
+    known = [lay for lay in layouts().values() if lay.kind == "establishments"]
+    named = [lay for lay in known if lay.name_matches(file)]
+    return (named or known)[0]
+
+
+def _spine_frame(parsed: EstablishmentFile) -> pl.DataFrame:
+    """The spine rows as :class:`SpineEstablishment` columns (blank text as "")."""
+    text = {"la_code", "estab", "laestab", "name", "nftype", "other_nftype", "minor_group", "close_status"}
+    frame = pl.DataFrame(parsed.rows, infer_schema_length=None)
+    for name in SPINE.columns:
+        if name not in frame.columns and name not in ("year", "source_file"):
+            frame = frame.with_columns(pl.lit(None).alias(name))
+    return frame.select(
+        pl.lit(parsed.year, dtype=pl.Int64).alias("year"),
+        pl.col("urn").cast(pl.Int64),
+        *[pl.col(n).cast(pl.String).fill_null("") for n in SPINE_FIELDS if n in text],
+        *[pl.col(n).cast(pl.Boolean) for n in ("is_primary", "is_secondary", "is_post16", "is_new")],
+        *[pl.col(n).cast(pl.Int64) for n in ("age_low", "age_high")],
+        *[pl.col(n).cast(pl.Date) for n in ("open_date", "close_date")],
+        pl.col("other_urn").cast(pl.String).replace("", None).cast(pl.Int64),
+        pl.lit(parsed.source_file).alias("source_file"),
+        pl.int_range(2, len(parsed.rows) + 2, dtype=pl.Int64).alias("row"),
+    ).select(*SPINE.columns, "row")
+
+
+def import_spine(
+    *, data: Source, filename: str | None = None, actor: Any = None, council: Council | None = None,
+    progress: ProgressLike | None = None, engine: Engine = "auto",
+) -> EvidenceImportResult:
+    """Import a performance-tables spine workbook (for example the 2017-18 ``england_spine.xlsx``)."""
+    progress = progress or _NoProgress()
+    raw, file = read_source(data if not isinstance(data, str) else Path(data), filename)
+    file = Path(file).name
+    progress.update(0, None, f"Reading {file}")
+    parsed = parse_establishments(raw, _spine_layout(file), name=file)
+    frame = _spine_frame(parsed)
+    columns = {f.name: f.column for f in parsed.layout.fields}
+    limits = {name: (columns[name], _max_length(SpineEstablishment, name))
+              for name in ("la_code", "estab", "laestab", "name", "nftype", "other_nftype", "minor_group",
+                           "close_status") if name in columns}
+    _check_text_lengths(frame, limits, file, frame.get_column("row"))
+    for name in ("age_low", "age_high", "other_urn"):
+        values = frame.get_column(name)
+        bad = (values < 0) | (values > (32_767 if name != "other_urn" else 2_147_483_647))
+        if bad.any():
+            index = int(bad.fill_null(False).arg_true()[0])
+            raise FileRefused(f"{values[index]} is out of range", file=file,
+                              row=int(frame.get_column("row")[index]), column=columns[name])
+    frame = frame.drop("row")
+    tied = frame.filter(pl.col("other_urn").is_not_null()
+                        & (pl.col("other_urn") != SpineEstablishment.NO_OTHER_URN)).height
+    result = EvidenceImportResult(kind="spine", source=file, unit="establishments", rows_read=frame.height)
+    result.extra = [
+        ["Layout", f"{parsed.layout.title} ({parsed.layout.id})"],
+        ["Year", f"{parsed.year - 1}-{str(parsed.year)[2:]} tables"],
+        ["Establishments tied to another URN (OTHERURN)", tied],
+    ]
+
+    def write() -> None:
+        progress.update(0, frame.height, "Saving establishments")
+        out = _upsert(SPINE, frame, engine=engine, scope={"year": parsed.year})
+        result.created, result.updated, result.unchanged = out.created, out.updated, out.unchanged
+        if out.created or out.updated:
+            _audit(actor=actor, council=council, object_type="evidence.spineestablishment",
+                   label="Performance-tables spine", result=result,
+                   counts={"establishments": _counts(out), "year": parsed.year, "layout": parsed.layout.id},
+                   changes=out.changes[:AUDIT_CHANGE_LIMIT],
+                   more_changes=out.updated - min(len(out.changes), AUDIT_CHANGE_LIMIT))
+        progress.update(frame.height, frame.height, "Establishments saved")
+
+    _atomic_write(file, write)
+    return result
+
+
+def import_la_regions(
+    *, data: Source, filename: str | None = None, actor: Any = None, council: Council | None = None,
+    progress: ProgressLike | None = None, engine: Engine = "auto",
+) -> EvidenceImportResult:
+    """Import LAIT's ``la_code_list.xlsx``: each LA number's region, for "same region first"."""
+    progress = progress or _NoProgress()
+    raw, file = read_source(data if not isinstance(data, str) else Path(data), filename)
+    file = Path(file).name
+    progress.update(0, None, f"Reading {file}")
+    codes = parse_la_code_list(raw, name=file)
+    if not codes or all(c.region is None for c in codes):
+        raise FileRefused("has no regions: the 'Region' column is missing or empty", file=file,
+                          column="Region")
+    seen: set[str] = set()
+    for c in codes:
+        if c.code in seen:
+            raise FileRefused(f"LA number {c.code} is listed twice", file=file, column="LA Number")
+        seen.add(c.code)
+    frame = pl.DataFrame({
+        "la_code": [c.code for c in codes], "la_name": [c.name for c in codes],
+        "region": [c.region or "" for c in codes], "la_type": [c.type or "" for c in codes],
+        "source_file": [file] * len(codes),
+    }, schema=dict.fromkeys(LA_REGIONS.columns, pl.String))
+    limits = {"la_name": ("LA Name", 200), "region": ("Region", 100), "la_type": ("Type", 20)}
+    for name, (column, limit) in limits.items():
+        long = [c for c in frame.get_column(name).to_list() if len(c) > limit]
+        if long:
+            raise FileRefused(f"{long[0][:40]!r}... is {len(long[0])} characters long; at most {limit} fit",
+                              file=file, column=column)
+    regions = sorted({c.region for c in codes if c.region})
+    result = EvidenceImportResult(kind="la_regions", source=file, unit="local authorities", rows_read=len(codes))
+    result.extra = [["Regions", ", ".join(regions)],
+                    ["Local authorities with a region", sum(1 for c in codes if c.region)]]
+
+    def write() -> None:
+        progress.update(0, frame.height, "Saving regions")
+        out = _upsert(LA_REGIONS, frame, engine=engine, scope={})
+        result.created, result.updated, result.unchanged = out.created, out.updated, out.unchanged
+        if out.created or out.updated:
+            _audit(actor=actor, council=council, object_type="evidence.laregion", label="LA regions",
+                   result=result, counts={"la_regions": _counts(out)}, changes=out.changes,
+                   more_changes=out.updated - len(out.changes))
+        progress.update(frame.height, frame.height, "Regions saved")
+
+    _atomic_write(file, write)
+    return result
+
+
+# --------------------------------------------------------------------------
 # Which importer a file needs
 
 
 def detect_kind(data: bytes, filename: str) -> str:
-    """``"performance"`` or ``"ofsted"`` from a file's header (FileRefused when neither)."""
+    """``"performance"``, ``"ofsted"``, ``"spine"`` or ``"la_regions"`` from a file's header
+    (FileRefused when none)."""
     file = Path(filename).name
+    if data.startswith(b"PK\x03\x04"):
+        return _workbook_kind(data, file)
     header = read_header(data, file)
     folded = {" ".join(h.split()).casefold() for h in header}
     if " ".join(mi.REPORT_CARD_COLUMNS["urn_at"].split()).casefold() in folded:
         return "ofsted"
     detect_layout(header, file)  # refuses with the nearest layout and what is missing
     return "performance"
+
+
+def _workbook_kind(data: bytes, file: str) -> str:
+    """A spine (its layout's header) or LAIT's LA code list ("LA Number" and "Region")."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet = reader.load_sheet(0, header_row=None, n_rows=20, dtypes="string").to_polars()
+    except Exception as error:  # noqa: BLE001 - any reader failure refuses the file
+        raise FileRefused(f"cannot be read as a workbook: {error}", file=file) from None
+    rows = [{str(v).strip() for v in row if v is not None} for row in sheet.iter_rows()]
+    if any(lay.kind == "establishments" and lay.fits(rows[0] if rows else set())
+           for lay in layouts().values()):
+        return "spine"
+    if any({"LA Number", "Region"} <= row for row in rows):
+        return "la_regions"
+    raise FileRefused("is a workbook, but neither a performance-tables spine nor LAIT's la_code_list.xlsx "
+                      "(no 'LA Number' and 'Region' header)", file=file)
 
 
 @dataclass(frozen=True)
@@ -654,6 +845,17 @@ FILE_KINDS: tuple[EvidenceFileKind, ...] = (
         "Ofsted's state-funded schools latest inspections file (2026 layout): report cards, "
         "graded and ungraded inspections, including those recorded under a predecessor's URN.",
         import_ofsted_mi),
+    EvidenceFileKind(
+        "spine", "evidence.import_spine", "Performance-tables spine (xlsx establishment list)",
+        "The DfE performance tables' list of establishments for a year, as published (for example "
+        "2017-2018_england_spine.xlsx): each school's type in the tables (NFTYPE), phase, age range, "
+        "opening and closing, and the other URN of a conversion, which ties a school to its "
+        "predecessor.", import_spine),
+    EvidenceFileKind(
+        "la_regions", "evidence.import_la_regions", "LA regions (LAIT la_code_list.xlsx)",
+        "LAIT's list of local authority numbers with their region: the regions the similar-pupils "
+        "comparator puts first (rules.md 7.2). Without it, the register's DfE sub-regions are used.",
+        import_la_regions),
 )
 
 

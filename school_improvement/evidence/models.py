@@ -167,3 +167,67 @@ class CensusPoolSchool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.urn} ({self.phase}, {self.year})"
+
+
+class SpineEstablishment(models.Model):
+    """One establishment of a performance-tables "spine" (the list a year's tables are built on).
+
+    Facts as the DfE published them for that year, beside (not in) the register: the school type
+    in the tables (NFTYPE), its phase flags and age range, whether it opened or closed that year
+    and, for a conversion, the other URN (OTHERURN: the closed school names its successor and the
+    new school its predecessor).
+    """
+
+    #: OTHERURN of a new school that has no predecessor (not a URN).
+    NO_OTHER_URN = 999999
+
+    year = models.PositiveSmallIntegerField(help_text="Performance-tables year: 2018 for the 2017-18 spine.")
+    urn = models.PositiveIntegerField(verbose_name="URN")
+    la_code = models.CharField(max_length=3, blank=True)
+    estab = models.CharField(max_length=4, blank=True)
+    laestab = models.CharField(max_length=7, blank=True, verbose_name="LAESTAB")
+    name = models.CharField(max_length=300, blank=True)
+    nftype = models.CharField(max_length=100, blank=True, verbose_name="school type (NFTYPE)")
+    other_nftype = models.CharField(max_length=100, blank=True, help_text="The other URN's NFTYPE.")
+    minor_group = models.CharField(max_length=100, blank=True, verbose_name="MINORGROUP")
+    is_primary = models.BooleanField(null=True)
+    is_secondary = models.BooleanField(null=True)
+    is_post16 = models.BooleanField(null=True)
+    age_low = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="AGEL")
+    age_high = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="AGEH")
+    close_status = models.CharField(max_length=3, blank=True, verbose_name="ICLOSE",
+                                    help_text="As published: 1, 2 (closed that year) or 3.")
+    open_date = models.DateField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True)
+    is_new = models.BooleanField(null=True)
+    other_urn = models.PositiveIntegerField(null=True, blank=True, verbose_name="OTHERURN")
+    source_file = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["year", "urn"]
+        constraints = [models.UniqueConstraint(fields=["year", "urn"], name="unique_spine_establishment")]
+        indexes = [
+            models.Index(fields=["urn"], name="evidence_spine_urn"),
+            models.Index(fields=["other_urn"], name="evidence_spine_other_urn"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.urn} {self.name} ({self.year})"
+
+
+class LaRegion(models.Model):
+    """An LA's region as LAIT's ``la_code_list.xlsx`` gives it: the regions of rules.md 7.2
+    ("same region first" in the similar-pupils comparator), not the DfE meta sub-regions the
+    register keeps (``LocalAuthority.region_name``, e.g. "South East A")."""
+
+    la_code = models.CharField(max_length=4, unique=True, verbose_name="LA number")
+    la_name = models.CharField(max_length=200, blank=True)
+    region = models.CharField(max_length=100, blank=True, help_text="Blank where the list gives none (NA).")
+    la_type = models.CharField(max_length=20, blank=True)
+    source_file = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["la_code"]
+
+    def __str__(self) -> str:
+        return f"{self.la_code} {self.la_name}: {self.region or 'no region'}"

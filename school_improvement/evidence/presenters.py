@@ -265,12 +265,31 @@ def results(evidence: SchoolEvidence, *, school_urn: int, school_name: str, la_n
     return groups
 
 
+#: The context table's row of the school type the performance-tables spine gives for the year.
+SPINE_TYPE_LABEL = "School type in the performance tables (NFTYPE)"
+
+
+def spine_types(evidence: SchoolEvidence) -> dict[int, str]:
+    """Tables year -> the school type (NFTYPE) of the spine, the school's own row first, else the
+    nearest predecessor's (named by its URN)."""
+    order = {urn: i for i, urn in enumerate(evidence.urns)}
+    chosen: dict[int, Any] = {}
+    for row in sorted(evidence.spine, key=lambda r: order.get(r.urn, len(order)), reverse=True):
+        if row.nftype:
+            chosen[row.year] = row
+    return {year: row.nftype if row.urn == evidence.urns[0] else f"{row.nftype} (as URN {row.urn})"
+            for year, row in chosen.items()}
+
+
 def context_table(evidence: SchoolEvidence) -> ContextTable | None:
     rows = best_rows([m for m in evidence.measures if m.measure in CONTEXT], evidence.urns)
-    years = sorted({year for _, year in rows})
+    types = spine_types(evidence)
+    years = sorted({year for _, year in rows} | set(types))
     if not years:
         return None
     table = []
+    if types:
+        table.append((SPINE_TYPE_LABEL, [types.get(y, "") for y in years]))
     for code in CONTEXT:
         if not any((code, y) in rows for y in years):
             continue

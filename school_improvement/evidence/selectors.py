@@ -4,9 +4,11 @@ Evidence is not confidential: whoever may see a school (``schools_for``) sees it
 Callers pass a school they have already fetched through ``register.selectors.school_for``.
 
 Lineage: a school's results and inspections include those of its predecessors, found through
-the GIAS links (``register.selectors.lineage_urns``) and through Ofsted's "URN at time of
-inspection" (an inspection the MI lists for this school but recorded under another URN ties
-that URN to the school, with its results and the rating GIAS holds for it).
+the GIAS links (``register.selectors.lineage_urns``), through the performance-tables spine's
+OTHERURN (a conversion the links file lacks: the closed school names its successor, the new
+school its predecessor) and through Ofsted's "URN at time of inspection" (an inspection the MI
+lists for this school but recorded under another URN ties that URN to the school, with its
+results and the rating GIAS holds for it).
 
 The number of queries does not depend on how many years of data there are.
 """
@@ -22,18 +24,37 @@ from engines.stats.comparator import Comparator, ComparatorPool, PoolSchool
 from school_improvement.register.models import Establishment, LocalAuthority
 from school_improvement.register.selectors import lineage_urns
 
-from .models import Benchmark, CensusPoolSchool, Inspection, Measure
+from .models import Benchmark, CensusPoolSchool, Inspection, LaRegion, Measure, SpineEstablishment
 
 #: The result shown beside each similar school, by comparator phase.
 SIMILAR_MEASURE = {"Primary": "ks2.rwm_expected_pct", "Secondary": "ks4.attainment8"}
 
 
 def evidence_urns(urn: int) -> list[int]:
-    """The school's URN, its predecessors (GIAS links), then URNs tied by Ofsted MI."""
+    """The school's URN, its predecessors (GIAS links), those the spine adds, then URNs tied by
+    Ofsted MI. Three queries whatever the data (the spine adds one step of predecessors)."""
     urns = lineage_urns(urn)
+    urns = urns + [u for u in spine_predecessors(urns) if u not in urns]
     ties = (Inspection.objects.filter(urn__in=urns).exclude(urn_at_inspection__in=urns)
             .values_list("urn_at_inspection", flat=True).distinct())
     return urns + sorted(set(ties))
+
+
+def spine_predecessors(urns: list[int]) -> list[int]:
+    """URNs the spine ties to ``urns`` as predecessors (one query): a school that closed naming
+    one of them as its OTHERURN, or the OTHERURN of one of them that opened as new."""
+    rows = SpineEstablishment.objects.filter(Q(urn__in=urns) | Q(other_urn__in=urns)).exclude(
+        other_urn=None).exclude(other_urn=SpineEstablishment.NO_OTHER_URN).values_list(
+        "urn", "other_urn", "close_status", "close_date", "is_new", "open_date")
+    found: set[int] = set()
+    for urn, other, close_status, close_date, is_new, open_date in rows:
+        if other is None:
+            continue
+        if urn in urns and other not in urns and (is_new or open_date is not None):
+            found.add(other)  # the new school names its predecessor
+        elif other in urns and urn not in urns and (close_status == "2" or close_date is not None):
+            found.add(urn)  # the closed school names its successor
+    return sorted(found)
 
 
 @dataclass
@@ -74,6 +95,7 @@ class SchoolEvidence:
     inspections: list[Inspection]
     establishments: dict[int, Establishment]
     similar: SimilarSet | None
+    spine: list[SpineEstablishment] = field(default_factory=list)
 
 
 def school_evidence(school: Establishment, *, similar: bool = True) -> SchoolEvidence:
@@ -90,15 +112,26 @@ def school_evidence(school: Establishment, *, similar: bool = True) -> SchoolEvi
     inspections = list(Inspection.objects.filter(Q(urn__in=urns) | Q(urn_at_inspection__in=urns))
                        .order_by("-inspection_date", "era"))
     establishments = {e.urn: e for e in Establishment.objects.filter(urn__in=urns)}
+    spine = list(SpineEstablishment.objects.filter(urn__in=urns).order_by("year", "urn"))
     return SchoolEvidence(
         urns=urns, measures=measures, benchmarks=benchmarks, inspections=inspections,
         establishments=establishments,
         similar=similar_set(urns, measures) if similar else None,
+        spine=spine,
     )
 
 
+def la_regions() -> dict[str, str]:
+    """LA code -> region for "same region first": LAIT's regions when imported (rules.md 7.2),
+    else the register's DfE sub-regions. Never a mix: an LA LAIT gives no region has none."""
+    regions = dict(LaRegion.objects.values_list("la_code", "region"))
+    if regions:
+        return {code: region for code, region in regions.items() if region}
+    return dict(LocalAuthority.objects.exclude(region_name="").values_list("code", "region_name"))
+
+
 def _pool(year: int, phase: str) -> list[PoolSchool]:
-    regions = dict(LocalAuthority.objects.exclude(region_name="").values_list("code", "region_name"))
+    regions = la_regions()
     rows = CensusPoolSchool.objects.filter(year=year, phase=phase).values_list(
         "urn", "la_code", "pupils", "fsm_pct", "sen_pct")
     return [PoolSchool(urn, phase, regions.get(la), pupils, fsm, sen) for urn, la, pupils, fsm, sen in rows]

@@ -10,13 +10,22 @@ from django.db import connection
 from engines.ofsted.tests.synth import mi_row, mi_text  # noqa: F401  (re-exported for the tests)
 from engines.perf.tests.synth import benchmark_rows, ks2_text  # noqa: F401
 from school_improvement.core.models import AuditEvent
-from school_improvement.evidence.models import Benchmark, CensusPoolSchool, Inspection, Measure
+from school_improvement.evidence.models import (
+    Benchmark,
+    CensusPoolSchool,
+    Inspection,
+    LaRegion,
+    Measure,
+    SpineEstablishment,
+)
 
 TABLES = {
     Measure: "urn, year, measure, source_kind",
     Benchmark: "kind, la_code, year, measure, source_kind",
     Inspection: "urn_at_inspection, era, inspection_date",
     CensusPoolSchool: "year, urn",
+    SpineEstablishment: "year, urn",
+    LaRegion: "la_code",
 }
 CENSUS_HEADER = ("URN,LA,ESTAB,SCHOOLTYPE,NOR,NORG,NORB,PNORG,PNORB,TSENELSE,PSENELSE,TSENELK,PSENELK,"
                  "NUMEAL,NUMENGFL,NUMUNCFL,PNUMEAL,PNUMENGFL,PNUMUNCFL,NUMFSM,NUMFSMEVER,PNUMFSMEVER")
@@ -110,3 +119,45 @@ def load_world_evidence(folder) -> None:
                             "Latest OEIF  safeguarding is effective?": "Yes"}),
     ])
     import_ofsted_mi(data=mi.encode("utf-8"), filename="ofsted_mi.csv")
+
+
+def workbook(rows: Sequence[Sequence[object]], *, sheet: str = "england") -> bytes:
+    """An .xlsx workbook of one sheet holding ``rows`` (the first is the header)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+#: The 2017-18 spine's columns, in the published order.
+SPINE_HEADER = [
+    "URN", "LA", "ESTAB", "LAESTAB", "SCHNAME", "OTHERSCHNAME", "STREET", "LOCALITY", "ADDRESS3", "TOWN",
+    "POSTCODE", "TELNUM", "ICLOSE", "OPENDATE", "CLOSEDATE", "ISNEW", "MINORGROUP", "NFTYPE", "OTHERNFTYPE",
+    "ISPRIMARY", "ISSECONDARY", "ISPOST16", "AGEL", "AGEH", "GENDER", "SIXFGENDER", "RELDENOM", "ADMPOL",
+    "OTHERURN", "NEWACFLAG", "RE-BROKERED",
+]
+
+
+def spine_row(urn: int, **values: object) -> dict[str, object]:
+    """A spine row (column -> value): an open community primary school unless told otherwise."""
+    row: dict[str, object] = {
+        "URN": urn, "LA": 936, "ESTAB": 2000 + urn % 1000, "LAESTAB": 9362000 + urn % 1000,
+        "SCHNAME": f"School {urn}", "TOWN": "Woking", "POSTCODE": "GU1 1AA", "ICLOSE": 1, "ISNEW": 0,
+        "MINORGROUP": "Maintained School", "NFTYPE": "Community school", "ISPRIMARY": 1, "ISSECONDARY": 0,
+        "ISPOST16": 0, "AGEL": 4, "AGEH": 11, "GENDER": "Mixed", "RELDENOM": "Does not apply",
+        "ADMPOL": "Not recorded", "NEWACFLAG": 6,
+    }
+    row.update(values)
+    return row
+
+
+def spine_workbook(rows: Iterable[dict[str, object]], *, header: Sequence[str] = SPINE_HEADER) -> bytes:
+    return workbook([list(header), *([row.get(c) for c in header] for row in rows)])

@@ -1,6 +1,8 @@
-"""``manage.py import_evidence FILE...``: import performance-table and Ofsted MI files, in order.
+"""``manage.py import_evidence FILE...``: import evidence files in order.
 
-Each file is recognised from its header (a DfE layout, or the Ofsted MI layout) and imported
+Performance-table CSV files, Ofsted MI, the performance-tables spine (xlsx) and LAIT's
+``la_code_list.xlsx`` (LA regions). Each file is recognised from its header (a DfE layout, the
+Ofsted MI layout, the spine layout or the "LA Number" and "Region" columns) and imported
 in its own transaction; a refused file is reported with its row and column, changes nothing,
 and the command goes on to the next file, failing at the end.
 """
@@ -13,15 +15,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from engines.errors import FileRefused
-from school_improvement.evidence.imports import detect_kind, file_kind
+from school_improvement.evidence.imports import FILE_KINDS, detect_kind, file_kind
 
 
 class Command(BaseCommand):
-    help = "Import DfE performance-table files (KS2, KS4, census, absence, destinations) and Ofsted MI."
+    help = ("Import DfE performance-table files (KS2, KS4, census, absence, destinations), the spine, "
+            "Ofsted MI and LAIT's LA regions.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path, help="files as published")
-        parser.add_argument("--kind", choices=["performance", "ofsted"],
+        parser.add_argument("--kind", choices=[kind.name for kind in FILE_KINDS],
                             help="what the files are (recognised from the header when left out)")
         parser.add_argument("--year", type=int, help="tables year (2019 for 2018-19), to confirm a file's year")
 
