@@ -207,9 +207,7 @@ def _build(cls: type[T], columns: Mapping[str, Sequence[object] | pl.Series]) ->
     order = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     missing = set(order) - set(columns)
     assert not missing, f"no column for {missing}"
-    lists = [
-        c.to_list() if isinstance(c, pl.Series) else c for c in (columns[n] for n in order)
-    ]
+    lists = [c.to_list() if isinstance(c, pl.Series) else c for c in (columns[n] for n in order)]
     # Tens of thousands of new objects: the cyclic GC would only rescan them.
     enabled = gc.isenabled()
     gc.disable()
@@ -241,7 +239,9 @@ def _json_string_body(col: pl.Expr, *, control: bool) -> pl.Expr:
     if control:
         for code in range(0x20):
             char = chr(code)
-            col = col.str.replace_all(char, _CONTROL_ESCAPES.get(char, f"\\u{code:04x}"), literal=True)
+            col = col.str.replace_all(
+                char, _CONTROL_ESCAPES.get(char, f"\\u{code:04x}"), literal=True
+            )
     return col
 
 
@@ -258,10 +258,17 @@ def json_objects(
     """
     names = list(names)
     k = len(names)
-    stats = frame.select(
-        *[(pl.col(n) == "").sum().alias(f"b{i}") for i, n in enumerate(names)],
-        *[pl.col(n).str.contains(_JSON_SPECIAL).any().alias(f"s{i}") for i, n in enumerate(names)],
-    ).row(0) if names else ()
+    stats = (
+        frame.select(
+            *[(pl.col(n) == "").sum().alias(f"b{i}") for i, n in enumerate(names)],
+            *[
+                pl.col(n).str.contains(_JSON_SPECIAL).any().alias(f"s{i}")
+                for i, n in enumerate(names)
+            ],
+        ).row(0)
+        if names
+        else ()
+    )
     blanks, special = stats[:k], stats[k:]
     escaped = [n for n, flag in zip(names, special, strict=True) if flag]
     found = frame.select(pl.col(escaped).str.contains(_CONTROL).any()).row(0) if escaped else ()

@@ -21,10 +21,19 @@ from engines.matching.model import (
     Provider,
     Rule,
     Settings,
+    TermAssignment,
     area_label,
 )
 from engines.matching.plan import greedy_plan, optimal_plan
 from engines.matching.shortlist import shortlist
+from engines.matching.terms import (
+    TERM_LABELS,
+    TERMS,
+    academic_year,
+    term_dates,
+    term_of,
+    window_terms,
+)
 
 __all__ = [
     "AREA_LABELS",
@@ -39,6 +48,10 @@ __all__ = [
     "Provider",
     "Rule",
     "Settings",
+    "TERMS",
+    "TERM_LABELS",
+    "TermAssignment",
+    "academic_year",
     "area_label",
     "capacity_left",
     "conflicts",
@@ -46,4 +59,7 @@ __all__ = [
     "greedy_plan",
     "optimal_plan",
     "shortlist",
+    "term_dates",
+    "term_of",
+    "window_terms",
 ]

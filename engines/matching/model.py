@@ -9,6 +9,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from engines.matching.terms import TERMS, Window, academic_year
+
 #: Ids are the caller's (database keys or codes); all needs' ids, and all providers', must be
 #: mutually comparable (all ``str`` or all ``int``) because ties are broken by id.
 Id = str | int
@@ -59,8 +61,10 @@ class MatchingError(ValueError):
 class Need:
     """A school's need for support: ``days`` of help in ``area``, weighted by ``priority``.
 
-    ``easting``/``northing`` are British National Grid metres. ``window`` is carried for the
-    caller; provider days are not dated, so the matcher does not use it.
+    ``easting``/``northing`` are British National Grid metres. ``window`` is the first and last
+    day (either may be None, open) the support may happen in: the need only uses a provider's
+    days in the terms of the school year (``Settings.year``) that overlap it; no window is any
+    term of that year.
     """
 
     id: Id
@@ -73,19 +77,35 @@ class Need:
     northing: float
     trust_uid: str | None = None
     federation_uid: str | None = None
-    window: tuple[dt.date | None, dt.date | None] = (None, None)
+    window: Window = (None, None)
 
     def __post_init__(self) -> None:
+        window = tuple(self.window) if self.window is not None else (None, None)
+        if len(window) != 2 or any(d is not None and not isinstance(d, dt.date) for d in window):
+            raise MatchingError(
+                f"need {self.id}: window must be two dates (or None), not {self.window!r}"
+            )
+        if window[0] is not None and window[1] is not None and window[1] < window[0]:
+            raise MatchingError(f"need {self.id}: the window ends before it starts")
+        object.__setattr__(self, "window", window)
         if not _is_int(self.days) or self.days < 0:
-            raise MatchingError(f"need {self.id}: days must be a whole number >= 0, not {self.days!r}")
+            raise MatchingError(
+                f"need {self.id}: days must be a whole number >= 0, not {self.days!r}"
+            )
         if not _is_int(self.priority) or self.priority < 1:
-            raise MatchingError(f"need {self.id}: priority must be a whole number >= 1, not {self.priority!r}")
+            raise MatchingError(
+                f"need {self.id}: priority must be a whole number >= 1, not {self.priority!r}"
+            )
         _check_point(f"need {self.id}", self.easting, self.northing)
 
 
 @dataclass(frozen=True)
 class Provider:
     """A provider of support with ``days_available`` and an expertise fit (0-1) per area.
+
+    ``term_days`` gives the days available in each term (``terms.TERMS``; a term left out has
+    none); ``days_available`` is then a cap on the year's total as well (pass the sum when there
+    is none). Without ``term_days`` only the total counts: every day may fall in any term.
 
     ``evidence`` optionally says, per area, what the product's data and inspections show the
     provider is strong in (plain English); shortlists quote it.
@@ -104,8 +124,18 @@ class Provider:
     declared_conflicts: frozenset[int] = frozenset()
     quality_ok: bool = True
     evidence: Mapping[str, str] = field(default_factory=dict)
+    term_days: Mapping[str, int] | None = None
 
     def __post_init__(self) -> None:
+        if self.term_days is not None:
+            for term, days in self.term_days.items():
+                if term not in TERMS:
+                    raise MatchingError(f"provider {self.id}: unknown term {term!r}")
+                if not _is_int(days) or days < 0:
+                    raise MatchingError(
+                        f"provider {self.id}: days in the {term} term must be a whole "
+                        f"number >= 0, not {days!r}"
+                    )
         if self.kind not in KIND_LABELS:
             raise MatchingError(f"provider {self.id}: unknown kind {self.kind!r}")
         if not _is_int(self.days_available) or self.days_available < 0:
@@ -121,6 +151,12 @@ class Provider:
     def fit(self, area: str) -> float:
         """Expertise fit for ``area`` (0 when the provider has none)."""
         return float(self.expertise.get(area, 0.0))
+
+    def term_capacity(self, term: str) -> int:
+        """Days the provider can give in ``term`` (never more than the year's total)."""
+        if self.term_days is None:
+            return self.days_available
+        return min(self.days_available, int(self.term_days.get(term, 0)))
 
 
 class Lock(NamedTuple):
@@ -138,17 +174,24 @@ Rule = Callable[[Need, Provider], str | None]
 
 @dataclass(frozen=True)
 class Settings:
-    """Council settings for matching. ``rules`` are extra council rules (see ``Rule``)."""
+    """Council settings for matching. ``rules`` are extra council rules (see ``Rule``).
+
+    ``year`` is the school year being planned (by the year it starts: 2025 for 2025/26); needs'
+    windows are read against its terms. None is the school year of today's date.
+    """
 
     max_distance_km: float = 40.0
     same_trust_allowed: bool = False
     locked: Sequence[tuple[Id, Id, int]] = ()
     rejected: Collection[tuple[Id, Id]] = frozenset()
     rules: Sequence[Rule] = ()
+    year: int | None = None
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.max_distance_km) and self.max_distance_km >= 0):
             raise MatchingError(f"max_distance_km must be >= 0, not {self.max_distance_km!r}")
+        if self.year is not None and not _is_int(self.year):
+            raise MatchingError(f"year must be a whole number, not {self.year!r}")
         object.__setattr__(self, "locked", tuple(Lock(*lock) for lock in self.locked))
         object.__setattr__(self, "rejected", frozenset(tuple(pair) for pair in self.rejected))
         object.__setattr__(self, "rules", tuple(self.rules))
@@ -157,6 +200,11 @@ class Settings:
     def locks(self) -> tuple[Lock, ...]:
         """The locked matches as ``Lock`` values."""
         return tuple(Lock(*lock) for lock in self.locked)
+
+    @property
+    def school_year(self) -> int:
+        """``year``, or the school year of today's date when it is None."""
+        return self.year if self.year is not None else academic_year(dt.date.today())
 
 
 @dataclass(frozen=True)
@@ -179,6 +227,15 @@ class Assignment(NamedTuple):
     days: int
 
 
+class TermAssignment(NamedTuple):
+    """The days of an ``Assignment`` that fall in one term."""
+
+    need_id: Id
+    provider_id: Id
+    term: str
+    days: int
+
+
 class Objective(NamedTuple):
     """The plan's three tiers, most important first.
 
@@ -193,13 +250,36 @@ class Objective(NamedTuple):
 
 @dataclass(frozen=True)
 class Plan:
-    """A whole-council plan: who helps whom for how many days, and what is left unmet."""
+    """A whole-council plan: who helps whom for how many days, and what is left unmet.
+
+    ``by_term`` says, for each assignment's (need id, provider id), how many of its days fall
+    in which term (terms in order, none with 0 days); the days add up to the assignment's.
+    """
 
     assignments: list[Assignment]
     unmet: dict[Id, int]
     objective: Objective
     solve_seconds: float
     arcs: int = 0  # eligible need-provider pairs after pruning (the size of the model)
+    by_term: dict[tuple[Id, Id], dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def term_assignments(self) -> list[TermAssignment]:
+        """Every assignment's days per term, in the order of ``assignments`` and of the terms."""
+        return [
+            TermAssignment(a.need_id, a.provider_id, term, days)
+            for a in self.assignments
+            for term, days in self.by_term.get((a.need_id, a.provider_id), {}).items()
+        ]
+
+    def days_by_term(self) -> dict[Id, dict[str, int]]:
+        """Days each provider gives in each term under this plan."""
+        out: dict[Id, dict[str, int]] = {}
+        for (_need_id, provider_id), split in self.by_term.items():
+            row = out.setdefault(provider_id, dict.fromkeys(TERMS, 0))
+            for term, days in split.items():
+                row[term] += days
+        return out
 
     @property
     def days_met(self) -> int:

@@ -6,7 +6,7 @@ from engines.safe_export import neutralise_cell
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+44 1234", "'+44 1234"),
         ("-3.5", "-3.5"),
         ("+44", "+44"),

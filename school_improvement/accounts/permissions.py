@@ -7,12 +7,15 @@ here, never in views.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from .roles import Role
+
+if TYPE_CHECKING:
+    from school_improvement.register.models import EstablishmentQuerySet
 
 R = Role
 
@@ -166,7 +169,7 @@ def _scoped_school_filter(user: Any, *, full: bool) -> Q | None:
     return combined
 
 
-def _schools(user: Any, *, full: bool) -> QuerySet:
+def _schools(user: Any, *, full: bool) -> Any:  # an EstablishmentQuerySet
     from school_improvement.register.models import Establishment
 
     if not getattr(user, "is_authenticated", False) or user.council_id is None:
@@ -181,12 +184,12 @@ def _schools(user: Any, *, full: bool) -> QuerySet:
     return Establishment.objects.filter(pk__in=ids)
 
 
-def schools_for(user: Any) -> QuerySet:
+def schools_for(user: Any) -> EstablishmentQuerySet:
     """Schools whose non-confidential data the user may see."""
     return _schools(user, full=False)
 
 
-def schools_in_full(user: Any) -> QuerySet:
+def schools_in_full(user: Any) -> EstablishmentQuerySet:
     """Schools the user may see in full (an adviser's own portfolio, a head's own school...)."""
     return _schools(user, full=True)
 

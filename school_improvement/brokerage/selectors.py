@@ -204,6 +204,8 @@ def need_view(user: Any, need: Need, k: int = 3) -> NeedView:
         reasons = matching.conflicts(engine_need, provider, inputs.settings)
         if not reasons and matching.capacity_left(provider, inputs.settings) <= 0:
             reasons = ["No days left: all are locked or agreed elsewhere."]
+        elif not reasons and matching.capacity_left(provider, inputs.settings, engine_need, inputs.needs) <= 0:
+            reasons = ["No days left in the terms of the need's window."]
         if not reasons:
             reasons = ["Allowed, but others ranked higher (better fit, nearer or with more days)."]
         excluded.append(Excluded(rows[provider.id], reasons))

@@ -342,10 +342,38 @@ def _committed_elsewhere(council: Any, providers: Sequence[Provider]) -> dict[in
     return out
 
 
+def _committed_elsewhere_by_term(council: Any, providers: Sequence[Provider], year: int) -> dict[int, dict[str, int]]:
+    """``_committed_elsewhere`` by term of the school year ``year``. An assignment records only its
+    total days (and perhaps a start and end), not when each day falls, so its days are taken from
+    the terms its dates overlap (every term when it has none, or none in this year) in order,
+    autumn first, each term as far as the provider has days in it; any left over stay on the last.
+    """
+    by_user = {p.user_id: p for p in providers if p.user_id}
+    out: dict[int, dict[str, int]] = {}
+    rows = (SupportAssignment.objects.for_council(council).filter(provider_id__in=list(by_user))
+            .exclude(brokerage_match__need__status=NeedStatus.OPEN)
+            .exclude(ends__lt=timezone.localdate()).order_by("starts", "id")
+            .values_list("provider_id", "days", "starts", "ends"))
+    for user_id, days, starts, ends in rows:
+        provider = by_user[user_id]
+        used = out.setdefault(provider.pk, dict.fromkeys(matching.TERMS, 0))
+        terms = matching.window_terms((starts, ends), year) or matching.TERMS
+        left = math.ceil(Decimal(days or 0))
+        for index, term in enumerate(terms):
+            room = max(0, getattr(provider, f"{term}_days") - used[term])
+            take = left if index == len(terms) - 1 else min(left, room)
+            used[term] += take
+            left -= take
+    return out
+
+
 def engine_inputs(council: Any, *, needs: Iterable[Need] | None = None, include_proposed: bool = False) -> Inputs:
     """Needs, providers and settings for the engine. Locked and agreed matches are locks (their
-    days count against capacity); rejected pairs are never proposed again."""
+    days count against capacity, in the terms of their need's window); rejected pairs are never
+    proposed again. Providers' days are given per term of the current school year, less what
+    other support assignments already take; needs carry their windows."""
     config = settings_for(council)
+    year = matching.academic_year(timezone.localdate())
     need_rows = {n.pk: n for n in (needs if needs is not None else
                                    Need.objects.for_council(council).filter(status=NeedStatus.OPEN))}
     need_schools = {s.pk: s for s in Establishment.objects.filter(pk__in={n.school_id for n in need_rows.values()})}
@@ -356,7 +384,7 @@ def engine_inputs(council: Any, *, needs: Iterable[Need] | None = None, include_
         conflicts[provider_id].add(school_id)
     groups = groups_of(set(need_schools) | {p.school_id for p in providers if p.school_id})
     quality = quality_for(council, providers, config.quality_bar)
-    elsewhere = _committed_elsewhere(council, providers)
+    elsewhere = _committed_elsewhere_by_term(council, providers, year)
     notes: list[str] = []
 
     engine_providers = []
@@ -366,10 +394,12 @@ def engine_inputs(council: Any, *, needs: Iterable[Need] | None = None, include_
             notes.append(f"{p.name} has no location and was left out.")
             continue
         trust, federation = groups.get(p.school_id, (None, None)) if p.school_id else (None, None)
+        used = elsewhere.get(p.pk, {})
+        term_days = {t: max(0, getattr(p, f"{t}_days") - used.get(t, 0)) for t in matching.TERMS}
         engine_providers.append(matching.Provider(
             id=p.pk, kind=p.kind, expertise={a: float(f) for a, f in p.expertise.items() if a in AREAS},
-            phases=frozenset(p.phases), days_available=max(0, p.days_per_year - elsewhere.get(p.pk, 0)),
-            easting=float(point[0]), northing=float(point[1]), own_school_urn=p.school_id, trust_uid=trust,
+            phases=frozenset(p.phases), days_available=max(0, p.days_per_year - sum(used.values())),
+            term_days=term_days, easting=float(point[0]), northing=float(point[1]), own_school_urn=p.school_id, trust_uid=trust,
             federation_uid=federation, declared_conflicts=frozenset(conflicts.get(p.pk, set())),
             quality_ok=quality[p.pk].ok, evidence=quality[p.pk].evidence))
     engine_needs = []
@@ -397,7 +427,7 @@ def engine_inputs(council: Any, *, needs: Iterable[Need] | None = None, include_
             locked[(need_id, provider_id)] += days
     engine_settings = matching.Settings(
         max_distance_km=float(config.max_distance_km), same_trust_allowed=config.same_trust_allowed,
-        locked=[(a, b, d) for (a, b), d in sorted(locked.items())], rejected=rejected)
+        locked=[(a, b, d) for (a, b), d in sorted(locked.items())], rejected=rejected, year=year)
     return Inputs(engine_needs, engine_providers, engine_settings, need_rows, provider_rows, notes)
 
 
@@ -448,12 +478,20 @@ def matching_run(*, actor: Any, council: Any) -> MatchingRun:
                 council_id=_council_id(council), need_id=assignment.need_id, provider_id=assignment.provider_id,
                 days=extra, status=MatchStatus.PROPOSED, run=run, fit=provider.fit(need.area),
                 distance_km=round(matching.distance_m(need, provider) / 1000, 2),
-                reasons=candidate[0].reasons if candidate else []))
+                reasons=[*(candidate[0].reasons if candidate else []),
+                         *_term_split(plan.by_term.get((assignment.need_id, assignment.provider_id)))]))
         Match.objects.bulk_create(new)
         audit.record(actor=actor, action=audit.Action.CREATE, obj=run,
                      detail=f"matching run: {plan.days_met} of {run.days_needed} days met "
                             f"({len(new)} proposals); greedy baseline met {greedy.days_met}")
     return run
+
+
+def _term_split(by_term: dict[str, int] | None) -> list[str]:
+    """The plan's days of a match by term, as a reason an officer reads ("Days by term: autumn 2, spring 1")."""
+    if not by_term:
+        return []
+    return ["Days by term: " + ", ".join(f"{term} {days}" for term, days in by_term.items() if days)]
 
 
 # --- officers' decisions ----------------------------------------------------------------------
@@ -587,7 +625,14 @@ def match_agree(*, actor: Any, match: Match) -> Match:
             assignment.starts, assignment.ends = need.window_start, need.window_end
             assignment.save(update_fields=["starts", "ends"])
         match.support_assignment = assignment
-        return _decide(match, actor, MatchStatus.AGREED, f"match agreed: support assignment {assignment.pk}")
+        match = _decide(match, actor, MatchStatus.AGREED, f"match agreed: support assignment {assignment.pk}")
+        if need.source == NeedSource.JOURNEY:
+            # The support joins the journey's package (unless it is paused or closed). Imported here:
+            # improvement journeys import brokerage.
+            from school_improvement.journeys import services as journeys
+
+            journeys.support_link_brokered(actor=actor, need=need, assignment=assignment, match=match)
+        return match
 
 
 # --- support claims ---------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from .serializers import (
     ActionSerializer,
     ActionUpdateSerializer,
     JourneyDetailSerializer,
+    JourneyNeedInSerializer,
+    JourneyNeedSerializer,
     JourneySerializer,
     MoveSerializer,
     OpenSerializer,
@@ -110,6 +112,33 @@ class JourneyMoveView(APIView):
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied from exc
         return Response(JourneySerializer(journey).data)
+
+
+class JourneyNeedsView(MethodPermission, APIView):
+    """GET: the needs raised with brokerage from the journey. POST: raise one (whoever may change the
+    support package; never while the journey is paused or closed)."""
+
+    @extend_schema(responses=JourneyNeedSerializer(many=True), operation_id="journeys_needs_list")
+    def get(self, request: Request, pk: int) -> Response:
+        journey = selectors.journey_for(request.user, pk)
+        return Response(JourneyNeedSerializer(selectors.journey_needs(journey), many=True).data)
+
+    @extend_schema(request=JourneyNeedInSerializer, responses={201: JourneyNeedSerializer},
+                   operation_id="journeys_needs_raise")
+    def post(self, request: Request, pk: int) -> Response:
+        journey = selectors.journey_for(request.user, pk)
+        if not selectors.is_manager(request.user, journey):
+            raise exceptions.PermissionDenied
+        data = JourneyNeedInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            need = services.need_raise(actor=request.user, journey=journey, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise _refusal(exc) from exc
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied from exc
+        row = next(n for n in selectors.journey_needs(journey) if n.pk == need.pk)
+        return Response(JourneyNeedSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewView(MethodPermission, APIView):

@@ -191,6 +191,29 @@ class SupportForm(PartForm):
         set_choices(self, "assignment", [("", "Choose support"), *assignments])
 
 
+class NeedForm(PartForm):
+    """A need raised with brokerage from the support package."""
+
+    part = "need"
+    area = forms.ChoiceField(label="Area of expertise")
+    days = forms.IntegerField(label="Days of support", min_value=1, max_value=100,
+                              widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
+    priority = forms.TypedChoiceField(label="Priority", coerce=int)
+    window_start = date_field("Support from", required=False,
+                              help_text="For example, 27/03/2026. Left blank: when the journey's clock starts.")
+    window_end = date_field("Support until", required=False,
+                            help_text="For example, 27/03/2027. Left blank: when the journey's clock runs out.")
+    note = forms.CharField(label="What the school needs (optional)", required=False, widget=text_area(3))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from school_improvement.brokerage.models import AREA_CHOICES, Priority
+
+        super().__init__(*args, **kwargs)
+        set_choices(self, "area", [("", "Choose an area"), *AREA_CHOICES])
+        set_choices(self, "priority", list(Priority.choices))
+        self.fields["priority"].initial = Priority.HIGH
+
+
 class TaperForm(PartForm):
     part = "taper"
     link = forms.IntegerField(widget=forms.HiddenInput)

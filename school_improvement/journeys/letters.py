@@ -190,6 +190,10 @@ def statement_document(journey: Journey) -> Document:
         Block("Support package", bullets=[
             f"{link.assignment.provider}: {link.assignment.purpose} ({link.assignment.days:g} days; "
             f"{link.get_intensity_display().lower()})" for link in s.support]),
+        Block("Needs raised with brokerage", table=[["Need", "Days", "Agreed", "Provider", "Status"]] + [
+            [f"{n.get_area_display()} ({n.get_priority_display().lower()} priority)", str(n.days), str(n.agreed),
+             ", ".join(m.provider.name for m in n.holding if m.status == "agreed"), n.get_status_display()]
+            for n in s.needs]),
         Block("Exit criteria, agreed up front", bullets=[
             row.item.text + (f" ({row.check.text})" if row.check.text else "") for row in s.exit_criteria]),
     ]
@@ -212,6 +216,9 @@ def exit_report_document(journey: Journey) -> Document:
         Block("Objectives at the last review", table=[["Objective", "Latest RAG", "Data"]] + [
             [o["title"], (o.get("latest_rag") or "not rated").title(), o.get("check") or ""]
             for o in report.get("objectives", [])]),
+        Block("Support brokered", table=[["Need", "Days", "Agreed", "Provider"]] + [
+            [n["area"], str(n["days"]), str(n["agreed"]), ", ".join(n.get("providers") or [])]
+            for n in report.get("needs", [])]),
         Block("The journey", [f"{report.get('reviews', 0)} progress reviews and {report.get('meetings', 0)} "
                               "improvement board meetings were held."]),
     ]

@@ -57,6 +57,10 @@ class HistoryImmutable(Exception):
     """Raised on any attempt to change or remove a journey event."""
 
 
+#: A journey's statuses (named ``JourneyStatusEnum`` in the API schema through ENUM_NAME_OVERRIDES).
+STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
+
+
 class Journey(CouncilOwned):
     """One school's improvement journey."""
 
@@ -77,7 +81,7 @@ class Journey(CouncilOwned):
     school_kind = models.CharField(max_length=20, choices=SchoolKind.choices)
     stage = models.CharField(max_length=20, choices=[(s.value, STAGE_LABELS[s]) for s in Stage],
                              default=Stage.DIAGNOSIS)
-    status = models.CharField(max_length=20, choices=[(s.value, STATUS_LABELS[s]) for s in Status],
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES,
                               default=Status.OPEN)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_journeys",
                               help_text="A council adviser or a system leader.")
@@ -139,6 +143,7 @@ class Journey(CouncilOwned):
 EVENT_LABELS: dict[str, str] = {
     "open": "Opened", **{m.name: m.label for m in MOVES.values()},
     "support_added": "Support added to the package", "support_tapered": "Support tapered",
+    "support_brokered": "Brokered support added to the package", "need_raised": "Need raised with brokerage",
     "step_proposed": "Proposed", "step_approve": "Approved", "step_issue": "Issued",
     "step_respond": "School's response recorded", "step_conclude": "Concluded", "step_withdraw": "Withdrawn",
     "dfe_contact": "DfE regions group contact logged",

@@ -21,13 +21,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from school_improvement.accounts.permissions import has_perm
 from school_improvement.accounts.roles import Role
+from school_improvement.brokerage.models import Match, MatchStatus, Need, NeedSource, NeedStatus
 from school_improvement.register.models import PortfolioAssignment, SupportAssignment
 
 from . import ladder, measures
@@ -202,6 +218,8 @@ class Statement:
     milestones: list[Milestone]
     exit_criteria: list[CriterionRow]
     support: list[SupportLink]
+    #: Needs raised with brokerage from the journey (``journey_needs``).
+    needs: list[Any] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -231,7 +249,49 @@ def statement(journey: Journey) -> Statement:
         milestones=list(journey.milestones.select_related("objective").order_by("due_on", "id")),
         exit_criteria=[CriterionRow(c, measures.check(c, values)) for c in criteria],
         support=list(journey.support.select_related("assignment", "assignment__provider").order_by("id")),
+        needs=journey_needs(journey),
     )
+
+
+# --- needs raised with brokerage ----------------------------------------------------------------------
+
+#: Match states that hold days of a need (as brokerage counts them).
+HOLDING = (MatchStatus.PROPOSED, MatchStatus.LOCKED, MatchStatus.AGREED)
+
+
+def need_ref(journey: Journey | int) -> str:
+    """How a need raised from a journey names it (``Need.source_ref``)."""
+    return f"journey:{getattr(journey, 'pk', journey)}"
+
+
+def journey_id_of(need: Need) -> int | None:
+    """The journey a need was raised from, if any."""
+    if need.source != NeedSource.JOURNEY:
+        return None
+    prefix, _, pk = (need.source_ref or "").partition(":")
+    return int(pk) if prefix == "journey" and pk.isdigit() else None
+
+
+def journey_needs(journey: Journey, *, status: str = "") -> list[Any]:
+    """The needs raised from the journey (``Need`` rows), with the days matched (``matched``:
+    proposed, locked or agreed) and ``agreed``, and the matches holding their days with their
+    providers (``holding``), oldest first."""
+    rows = (Need.objects.filter(council_id=journey.council_id, school_id=journey.school_id,
+                                source=NeedSource.JOURNEY, source_ref=need_ref(journey))
+            .select_related("created_by")
+            .annotate(matched=Coalesce(Sum("matches__days", filter=Q(matches__status__in=HOLDING)), 0),
+                      agreed=Coalesce(Sum("matches__days", filter=Q(matches__status=MatchStatus.AGREED)), 0))
+            .prefetch_related(Prefetch("matches", to_attr="holding", queryset=Match.objects.filter(
+                status__in=HOLDING).select_related("provider").order_by("status", "id")))
+            .order_by("id"))
+    if status:
+        rows = rows.filter(status=status)
+    return list(rows)
+
+
+def open_journey_needs(journey: Journey) -> QuerySet[Need]:
+    return Need.objects.filter(council_id=journey.council_id, source=NeedSource.JOURNEY,
+                               source_ref=need_ref(journey), status=NeedStatus.OPEN).order_by("id")
 
 
 def statement_gaps(s: Statement) -> list[str]:
@@ -584,26 +644,39 @@ def school_journeys(user: Any, school: Any) -> list[Journey]:
 # --- opening ------------------------------------------------------------------------------------------
 
 
+def _latest_signed_off(council_id: int) -> dict[int, Any]:
+    """Each school's latest signed-off categorisation decision, without its large JSON (the proposal
+    and the frozen evidence): only what the watchlist and the opening page show, with whether its
+    category opens a journey and its label read in the database. ``frozen`` loads on demand (when a
+    journey is opened from the decision)."""
+    from school_improvement.categorisation.models import Decision, DecisionState
+
+    rows = (Decision.objects.for_council(council_id).filter(state=DecisionState.SIGNED_OFF)
+            .only("id", "council_id", "round_id", "school_id", "state", "category", "signed_off_at")
+            .annotate(opens_journey=Case(When(frozen__entitlement__opens_journey=True, then=Value(True)),
+                                         default=Value(False), output_field=BooleanField()),
+                      frozen_label=KT("frozen__category_label"))
+            .order_by("school_id", "-signed_off_at", "-id"))
+    out: dict[int, Any] = {}
+    for d in rows:
+        out.setdefault(d.school_id, d)
+    return out
+
+
 def schools_awaiting_journey(user: Any) -> list[dict[str, Any]]:
     """Schools whose agreed category opens a journey and which have no live journey yet."""
     if not has_perm(user, "journeys.open") or not apps.is_installed("school_improvement.categorisation"):
         return []
-    try:
-        from school_improvement.categorisation.services import latest_final
-    except ImportError:  # pragma: no cover
-        return []
     from school_improvement.register.models import Establishment
 
-    finals = latest_final(user.council_id)
+    finals = _latest_signed_off(user.council_id)
     live = set(Journey.objects.for_user(user).filter(status__in=LIVE).values_list("school_id", flat=True))
-    wanted = [d for school_id, d in finals.items() if school_id not in live
-              and ((d.frozen or {}).get("entitlement") or {}).get("opens_journey")]
+    wanted = [d for school_id, d in finals.items() if school_id not in live and d.opens_journey]
     if Role.HEAD_OF_SERVICE not in user.roles:
         mine = portfolio_ids(user)
         wanted = [d for d in wanted if d.school_id in mine]
     schools = {s.pk: s for s in Establishment.objects.filter(pk__in=[d.school_id for d in wanted])}
-    return sorted(({"school": schools[d.school_id], "decision": d,
-                    "category": (d.frozen or {}).get("category_label") or d.category}
+    return sorted(({"school": schools[d.school_id], "decision": d, "category": d.frozen_label or d.category}
                    for d in wanted if d.school_id in schools), key=lambda r: r["school"].name)
 
 

@@ -6,6 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from school_improvement.brokerage.models import AREA_CHOICES, Need
+from school_improvement.brokerage.models import Priority as NeedPriority
+
 from . import ladder
 from .machine import MOVES
 from .models import (
@@ -17,6 +20,7 @@ from .models import (
     Priority,
     Rag,
     Review,
+    SupportLink,
 )
 
 
@@ -130,18 +134,64 @@ class StepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SupportLinkSerializer(serializers.ModelSerializer):
+    provider = serializers.CharField(source="assignment.provider", read_only=True)
+    purpose = serializers.CharField(source="assignment.purpose", read_only=True)
+    days = serializers.DecimalField(source="assignment.days", max_digits=6, decimal_places=1, read_only=True)
+
+    class Meta:
+        model = SupportLink
+        fields = ["id", "assignment", "provider", "purpose", "days", "intensity", "note", "added_at"]
+        read_only_fields = fields
+
+
+class NeedMatchSerializer(serializers.Serializer):
+    provider = serializers.CharField(source="provider.name")
+    days = serializers.IntegerField()
+    status = serializers.CharField(help_text="proposed, locked or agreed")
+
+
+class JourneyNeedSerializer(serializers.ModelSerializer):
+    """A need raised with brokerage from the journey, with the days matched and agreed so far."""
+
+    matched = serializers.IntegerField(read_only=True, help_text="Days proposed, locked or agreed.")
+    agreed = serializers.IntegerField(read_only=True)
+    matches = NeedMatchSerializer(source="holding", many=True, read_only=True)
+    # Plain text, not an enum: the same choice set as brokerage's Need would collide in the schema's names.
+    status = serializers.CharField(read_only=True, help_text="open or closed")
+
+    class Meta:
+        model = Need
+        fields = ["id", "area", "days", "priority", "window_start", "window_end", "status", "note", "created_at",
+                  "closed_at", "matched", "agreed", "matches"]
+        read_only_fields = fields
+
+
+class JourneyNeedInSerializer(serializers.Serializer):
+    area = serializers.ChoiceField(choices=AREA_CHOICES)
+    days = serializers.IntegerField(min_value=1, max_value=100)
+    priority = serializers.ChoiceField(choices=NeedPriority.choices, default=NeedPriority.HIGH)
+    window_start = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="Left out: when the journey's clock starts.")
+    window_end = serializers.DateField(required=False, allow_null=True, default=None,
+                                       help_text="Left out: when the journey's clock runs out.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class JourneyDetailSerializer(JourneySerializer):
     events = serializers.SerializerMethodField()
     priorities = serializers.SerializerMethodField()
     objectives = serializers.SerializerMethodField()
     exit_criteria = serializers.SerializerMethodField()
+    support = serializers.SerializerMethodField()
+    needs = serializers.SerializerMethodField()
     reviews = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
 
     class Meta(JourneySerializer.Meta):
         fields = [*JourneySerializer.Meta.fields, "diagnosis_summary", "events", "priorities", "objectives",
-                  "exit_criteria", "reviews", "actions", "steps"]
+                  "exit_criteria", "support", "needs", "reviews", "actions", "steps"]
         read_only_fields = fields
 
     def _statement(self, journey: Journey) -> Any:
@@ -165,6 +215,12 @@ class JourneyDetailSerializer(JourneySerializer):
 
     def get_exit_criteria(self, journey: Journey) -> Any:
         return CriterionSerializer(self._statement(journey).exit_criteria, many=True).data
+
+    def get_support(self, journey: Journey) -> Any:
+        return SupportLinkSerializer(self._statement(journey).support, many=True).data
+
+    def get_needs(self, journey: Journey) -> Any:
+        return JourneyNeedSerializer(self._statement(journey).needs, many=True).data
 
     def get_reviews(self, journey: Journey) -> Any:
         return ReviewSerializer(journey.reviews.prefetch_related("ratings").select_related("updated_by"),

@@ -246,9 +246,15 @@ def journey_move(*, actor: Any, journey: Journey, move: str, reason: str = "", s
         elif move == "exit":
             _exit(journey, reason, actor)
             detail = {"exit_category": journey.exit_category,
-                      "category_decision": journey.exit_report.get("category_decision")}
+                      "category_decision": (journey.exit_report or {}).get("category_decision")}
         elif move == "close":
             journey.closed_at = timezone.now()
+        if move in {"exit", "close"}:
+            closed = _close_needs(journey, actor, move, reason)
+            if closed:
+                detail["needs_closed"] = closed
+            if move == "exit":
+                journey.exit_report = {**(journey.exit_report or {}), "needs": _needs_summary(journey)}
         journey.save()
         _event(journey, actor, move, from_stage=outcome.from_stage, from_status=outcome.from_status, reason=reason,
                skipped=outcome.skipped_gates, detail=detail)
@@ -317,6 +323,27 @@ def _exit(journey: Journey, summary: str, actor: Any = None) -> None:
         "meetings": journey.meetings.count(),
         "category_decision": _record_exit_category(journey, category, summary, actor),
     }
+
+
+def _close_needs(journey: Journey, actor: Any, move: str, reason: str) -> list[int]:
+    """The journey's open brokerage needs close with it (their proposed and locked matches go;
+    agreed support stays). Returns the ids of the needs closed."""
+    from school_improvement.brokerage import services as brokerage
+
+    why = (f"improvement journey {journey.pk} " + ("exited" if move == "exit" else "closed")
+           + (f": {reason}" if reason else ""))
+    closed = []
+    for need in selectors.open_journey_needs(journey).select_for_update():
+        brokerage.need_close(actor=actor, need=need, reason=why[:300])
+        closed.append(need.pk)
+    return closed
+
+
+def _needs_summary(journey: Journey) -> list[dict[str, Any]]:
+    """The needs raised from the journey as plain values (for the exit report)."""
+    return [{"need": n.pk, "area": n.get_area_display(), "days": n.days, "agreed": n.agreed,
+             "providers": sorted({m.provider.name for m in n.holding if m.status == "agreed"}),
+             "status": n.status} for n in selectors.journey_needs(journey)]
 
 
 # --- diagnosis -----------------------------------------------------------------------------------------
@@ -503,6 +530,21 @@ def schedule_set(*, actor: Any, journey: Journey, review_every_weeks: int, first
     return journey
 
 
+def _add_link(journey: Journey, actor: Any, assignment: SupportAssignment, note: str, *, action: str,
+              detail: dict[str, Any] | None = None) -> SupportLink:
+    """Write the package row, its history row and its audit; tell the named provider."""
+    link = SupportLink.objects.create(journey=journey, assignment=assignment, note=_words(note)[:300],
+                                      added_by=actor if getattr(actor, "is_authenticated", False) else None)
+    _event(journey, actor, action, from_stage=journey.stage, from_status=journey.status,
+           detail={"assignment": assignment.pk, "provider": assignment.provider_id, **(detail or {})})
+    _audit(actor, link, audit.Action.CREATE, "support added to the package" if action == "support_added"
+           else f"brokered support added to the package: {link.note}", journey,
+           after=audit.snapshot(link, ["journey_id", "assignment_id", "intensity"]))
+    notify.people(journey, [assignment.provider], f"You are named in the support package of "
+                  f"{journey.school.name}'s improvement journey.", exclude=actor)
+    return link
+
+
 @transaction.atomic
 def support_link(*, actor: Any, journey: Journey, assignment: SupportAssignment, note: str = "") -> SupportLink:
     """Add a support assignment (a named provider) to the package."""
@@ -512,14 +554,66 @@ def support_link(*, actor: Any, journey: Journey, assignment: SupportAssignment,
         raise ValidationError("That support is not for this school.")
     if journey.support.filter(assignment=assignment).exists():
         raise ValidationError("That support is already in the package.")
-    link = SupportLink.objects.create(journey=journey, assignment=assignment, note=_words(note), added_by=actor)
-    _event(journey, actor, "support_added", from_stage=journey.stage, from_status=journey.status,
-           detail={"assignment": assignment.pk, "provider": assignment.provider_id})
-    _audit(actor, link, audit.Action.CREATE, "support added to the package", journey,
-           after=audit.snapshot(link, ["journey_id", "assignment_id", "intensity"]))
-    notify.people(journey, [assignment.provider], f"You are named in the support package of "
-                  f"{journey.school.name}'s improvement journey.", exclude=actor)
-    return link
+    return _add_link(journey, actor, assignment, note, action="support_added")
+
+
+def support_link_brokered(*, actor: Any, need: Any, assignment: SupportAssignment,
+                          match: Any = None) -> SupportLink | None:
+    """Brokerage agreed a match for a need raised from a journey: its support assignment joins the
+    journey's package. System-safe: brokerage has already decided who may agree the match (the
+    head of service or a brokerage officer, who need not manage the journey); this only checks that
+    the need, the assignment and the journey are the same council's and school's and that the
+    journey may take support now. A paused or closed journey (or none) is left alone: ``None``."""
+    journey_id = selectors.journey_id_of(need)
+    if journey_id is None:
+        return None
+    with transaction.atomic():
+        journey = (Journey.objects.select_for_update().select_related("school")
+                   .filter(pk=journey_id, council_id=need.council_id, school_id=need.school_id).first())
+        if journey is None or not machine.may_edit(journey.stage, journey.status, "support"):
+            return None
+        if assignment.council_id != journey.council_id or assignment.establishment_id != journey.school_id:
+            return None
+        if getattr(actor, "is_authenticated", False) and actor.council_id != journey.council_id:
+            return None
+        existing = journey.support.filter(assignment=assignment).first()
+        if existing is not None:
+            return existing
+        return _add_link(journey, actor, assignment, f"Brokered for need {need.pk}", action="support_brokered",
+                         detail={"need": need.pk, "match": getattr(match, "pk", None)})
+
+
+def clock_window(journey: Journey) -> tuple[dt.date, dt.date]:
+    """The journey's clock as a window: from ratification (else today) to the decision due (else the
+    clock's length from the start)."""
+    start = journey.clock_started_on or timezone.localdate()
+    end = journey.decision_due or add_months(start, journey.clock_months or 12)
+    return start, end
+
+
+def need_raise(*, actor: Any, journey: Journey, area: str, days: int, priority: int,
+               window_start: dt.date | None = None, window_end: dt.date | None = None, note: str = "") -> Any:
+    """Raise a brokerage need from the journey's support package (``brokerage.services.need_create``
+    with the journey as its source). Whoever may change the package may raise one; never while the
+    journey is paused or closed. The window defaults to the journey's clock."""
+    from school_improvement.brokerage import services as brokerage
+    from school_improvement.brokerage.models import NeedSource
+
+    with transaction.atomic():
+        journey = _locked(journey)
+        _require_part(actor, journey, "support")
+        start, end = clock_window(journey)
+        window_start = window_start or start
+        window_end = window_end or (end if end >= window_start else None)
+        need = brokerage.need_create(
+            actor=actor, council=journey.council_id, school=journey.school, area=area, days=days,
+            priority=priority, window_start=window_start, window_end=window_end, source=NeedSource.JOURNEY,
+            source_ref=selectors.need_ref(journey), note=_clean(note))
+        _event(journey, actor, "need_raised", from_stage=journey.stage, from_status=journey.status,
+               detail={"need": need.pk, "area": need.area, "days": need.days, "priority": need.priority})
+        _audit(actor, journey, audit.Action.UPDATE, f"need {need.pk} raised with brokerage: {need.days} days of "
+               f"{need.get_area_display().lower()}", journey)
+    return need
 
 
 @transaction.atomic

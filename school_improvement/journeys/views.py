@@ -268,7 +268,7 @@ class DiagnosisView(JourneyPage):
         return render(request, "journeys/diagnosis.html", context, status=status)
 
 
-STATEMENT_PARTS = ("objective", "milestone", "exit_criterion", "schedule", "support", "taper", "judge")
+STATEMENT_PARTS = ("objective", "milestone", "exit_criterion", "schedule", "support", "need", "taper", "judge")
 
 
 class StatementView(JourneyPage):
@@ -295,6 +295,8 @@ class StatementView(JourneyPage):
                 "review_every_weeks": journey.review_every_weeks or 6, "first_review_on": journey.first_review_on,
                 "clock_months": journey.clock_months or 12}),
             "support": made("support", f.SupportForm, assignments=assignments),
+            "need": made("need", f.NeedForm, initial=dict(zip(("window_start", "window_end"),
+                                                               services.clock_window(journey), strict=True))),
             "taper": made("taper", f.TaperForm),
             "judge": made("judge", f.JudgeForm),
         }
@@ -348,6 +350,8 @@ class StatementView(JourneyPage):
                     if assignment is None:
                         raise Http404
                     services.support_link(actor=user, journey=journey, assignment=assignment, note=d["note"])
+                elif part == "need":
+                    services.need_raise(actor=user, journey=journey, **d)
                 elif part == "taper":
                     link: SupportLink = _one(journey.support.all(), d["link"])
                     services.support_taper(actor=user, link=link, intensity=d["intensity"], note=d["note"])
@@ -373,6 +377,7 @@ class StatementView(JourneyPage):
             "can_milestones": selectors.may_change(user, journey, "milestones"),
             "can_judge": selectors.may_change(user, journey, "exit_criteria"),
             "has_support_choices": bool(selectors.support_choices(journey)),
+            "can_brokerage": has_perm(user, "brokerage.view"),
             "intensities": SupportLink.Intensity.choices,
         })
         return render(request, "journeys/statement.html", context, status=status)

@@ -61,7 +61,7 @@ class ClusterListApi(APIView):
         "id": serializers.IntegerField(), "name": serializers.CharField(), "kind": serializers.CharField(),
         "schools": serializers.IntegerField()}, many=True))
     def get(self, request: Request) -> Response:
-        return Response([{"id": c.pk, "name": c.name, "kind": c.kind, "schools": c.school_count}
+        return Response([{"id": c.pk, "name": c.name, "kind": c.kind, "schools": c.school_count}  # type: ignore[attr-defined]
                          for c in selectors.clusters_for(request.user)])
 
 

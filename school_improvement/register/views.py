@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -46,7 +47,7 @@ SCHOOL_COLUMNS = [
 class SchoolListView(PermissionRequiredMixin, View):
     permission = "register.view_schools"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         g = request.GET
         filters = selectors.SchoolFilters(
             q=g.get("q", "")[:200], la=g.get("la", ""), phase=g.get("phase", ""), type=g.get("type", ""),
@@ -86,7 +87,7 @@ class ImportForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.job_kind, k.label) for k in importers.available()]
+        self.fields["kind"].choices = [(k.job_kind, k.label) for k in importers.available()]  # type: ignore[attr-defined]
 
 
 class ImportListView(PermissionRequiredMixin, View):
@@ -141,7 +142,7 @@ class ClusterListView(PermissionRequiredMixin, View):
             raise PermissionDenied
         form = ClusterForm(request.POST)
         if form.is_valid():
-            cluster = services.cluster_create(actor=request.user, council=request.user.council,  # type: ignore[union-attr]
+            cluster = services.cluster_create(actor=request.user, council=request.user.council,  # type: ignore[union-attr,arg-type]
                                               name=form.cleaned_data["name"], kind=form.cleaned_data["kind"])
             messages.success(request, f"{cluster.name} has been created. Add its schools.")
             return redirect("register:cluster_detail", pk=cluster.pk)
@@ -177,12 +178,12 @@ class ClusterDetailView(PermissionRequiredMixin, View):
             return redirect("register:cluster_detail", pk=pk)
         form = ClusterSchoolForm(request.POST)
         if form.is_valid():
-            school = selectors.schools_for(request.user).filter(urn=form.cleaned_data["urn"]).first()
-            if school is None:
+            found = selectors.schools_for(request.user).filter(urn=form.cleaned_data["urn"]).first()
+            if found is None:
                 form.add_error("urn", "There is no school with that URN in the council's area.")
             else:
-                services.cluster_add_school(actor=request.user, cluster=cluster, school=school)
-                messages.success(request, f"{school.name} has joined {cluster.name}.")
+                services.cluster_add_school(actor=request.user, cluster=cluster, school=found)
+                messages.success(request, f"{found.name} has joined {cluster.name}.")
                 return redirect("register:cluster_detail", pk=pk)
         return self._render(request, pk, form)
 
@@ -209,7 +210,7 @@ class AdviserListView(PermissionRequiredMixin, View):
 
 
 class LinkAdviserForm(GovukForm):
-    adviser = forms.ModelChoiceField(queryset=None, label="Link adviser")  # type: ignore[arg-type]
+    adviser: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Link adviser")  # type: ignore[arg-type]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -227,7 +228,7 @@ class SchoolAdviserView(PermissionRequiredMixin, View):
         school = selectors.school_for(request.user, urn)
         form = LinkAdviserForm(request.POST, user=request.user)
         if form.is_valid():
-            services.link_adviser_set(actor=request.user, council=request.user.council,  # type: ignore[union-attr]
+            services.link_adviser_set(actor=request.user, council=request.user.council,  # type: ignore[union-attr,arg-type]
                                       school=school, adviser=form.cleaned_data["adviser"])
             messages.success(request, f"{form.cleaned_data['adviser']} is now the link adviser.")
             return redirect("register:school_detail", urn=urn)

@@ -50,6 +50,7 @@ URLS = {
     "api:journey_watchlist": Expect(get=MANAGERS),
     "api:journey_detail": Expect(get=VIEWERS, **JOURNEY),
     "api:journey_move": Expect(get=NONE, post=MANAGERS, **JOURNEY),
+    "api:journey_needs": Expect(get=VIEWERS, post=MANAGERS, **JOURNEY),
     "api:journey_review": Expect(get=VIEWERS, post=MANAGERS, kwargs="journey_review", other_visible_to=HOS),
     "api:journey_action": Expect(get=VIEWERS, post=VIEWERS, kwargs="journey_action", other_visible_to=HOS),
 }

@@ -235,6 +235,8 @@ def test_every_journey_page_is_axe_clean_for_the_people_who_use_it(visitor, brow
 
     services.support_link(actor=adviser, journey=journey, assignment=SupportAssignment.objects.get(
         establishment=world.a1))
+    # A need raised with brokerage: its row in the package is checked with axe too.
+    services.need_raise(actor=adviser, journey=journey, area="early_reading", days=3, priority=2)
     journey = services.journey_move(actor=adviser, journey=journey, move="submit_statement")
     journey = services.journey_move(actor=hos, journey=journey, move="ratify")
     meeting = services.meeting_record(actor=adviser, journey=journey, held_on=timezone.localdate(),

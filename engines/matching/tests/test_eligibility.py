@@ -13,15 +13,30 @@ from engines.matching.tests.strategies import instances, random_instances
 
 
 def need(**kw) -> Need:
-    base = {"id": "n1", "school_urn": 100, "area": "early_reading", "phase": "primary",
-            "days": 3, "priority": 2, "easting": 400_000.0, "northing": 200_000.0}
+    base = {
+        "id": "n1",
+        "school_urn": 100,
+        "area": "early_reading",
+        "phase": "primary",
+        "days": 3,
+        "priority": 2,
+        "easting": 400_000.0,
+        "northing": 200_000.0,
+    }
     return Need(**{**base, **kw})
 
 
 def provider(**kw) -> Provider:
-    base = {"id": "p1", "kind": "LLE", "expertise": {"early_reading": 0.9},
-            "phases": frozenset({"primary"}), "days_available": 5, "easting": 410_000.0,
-            "northing": 200_000.0, "own_school_urn": 200}
+    base = {
+        "id": "p1",
+        "kind": "LLE",
+        "expertise": {"early_reading": 0.9},
+        "phases": frozenset({"primary"}),
+        "days_available": 5,
+        "easting": 410_000.0,
+        "northing": 200_000.0,
+        "own_school_urn": 200,
+    }
     return Provider(**{**base, **kw})
 
 
@@ -87,16 +102,24 @@ def test_bad_values_are_refused(bad):
         bad()
 
 
-@given(case=st.one_of(instances(max_needs=12, max_providers=8, max_days=4),
-                      random_instances(max_needs=25, max_providers=12, max_days=4)))
+@given(
+    case=st.one_of(
+        instances(max_needs=12, max_providers=8, max_days=4),
+        random_instances(max_needs=25, max_providers=12, max_days=4),
+    )
+)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_pruned_model_holds_exactly_the_pairs_without_conflict(case):
     ns, ps, s = case
     capacity = np.array([p.days_available for p in ps], dtype=np.int64)
     arcs = eligible_arcs(ns, ps, s, capacity)
     built = set(zip(arcs.need.tolist(), arcs.provider.tolist(), strict=True))
-    expected = {(i, j) for i, n in enumerate(ns) for j, p in enumerate(ps)
-                if p.days_available > 0 and not conflicts(n, p, s)}
+    expected = {
+        (i, j)
+        for i, n in enumerate(ns)
+        for j, p in enumerate(ps)
+        if p.days_available > 0 and not conflicts(n, p, s)
+    }
     assert built == expected
     for k, (i, j) in enumerate(zip(arcs.need, arcs.provider, strict=True)):
         assert arcs.fit[k] == ps[j].fit(ns[i].area)

@@ -8,20 +8,39 @@ from engines.matching import Need, Provider, Settings, shortlist
 
 
 def need(days: int = 3) -> Need:
-    return Need(id="n1", school_urn=100, area="early_reading", phase="primary", days=days,
-                priority=2, easting=400_000.0, northing=200_000.0)
+    return Need(
+        id="n1",
+        school_urn=100,
+        area="early_reading",
+        phase="primary",
+        days=days,
+        priority=2,
+        easting=400_000.0,
+        northing=200_000.0,
+    )
 
 
 def provider(id: str, fit: float, km: float, days: int = 5, **kw) -> Provider:
-    return Provider(id=id, kind=kw.pop("kind", "NLE"), expertise={"early_reading": fit},
-                    phases=frozenset({"primary"}), days_available=days,
-                    easting=400_000.0 + km * 1000, northing=200_000.0, **kw)
+    return Provider(
+        id=id,
+        kind=kw.pop("kind", "NLE"),
+        expertise={"early_reading": fit},
+        phases=frozenset({"primary"}),
+        days_available=days,
+        easting=400_000.0 + km * 1000,
+        northing=200_000.0,
+        **kw,
+    )
 
 
 PROVIDERS = [
     provider("near_good", 0.6, 2),
-    provider("far_strong", 0.9, 35,
-             evidence={"early_reading": "Phonics screening check 95%, top 5% nationally"}),
+    provider(
+        "far_strong",
+        0.9,
+        35,
+        evidence={"early_reading": "Phonics screening check 95%, top 5% nationally"},
+    ),
     provider("mid_strong", 0.9, 12, days=2, kind="SLE"),
     provider("too_far", 1.0, 41),
     provider("own_trust", 1.0, 1, trust_uid="T1"),

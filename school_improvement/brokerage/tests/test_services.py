@@ -207,3 +207,58 @@ def test_the_stored_plan_never_breaks_a_rule(world, places, rows):
         used[m.provider_id] = used.get(m.provider_id, 0) + m.days
     for provider_id, days in used.items():
         assert days <= by_provider[provider_id].days_available
+
+
+# --- days by term and needs' windows --------------------------------------------------------------
+
+
+def test_the_matchers_terms_are_the_visits_terms():
+    from school_improvement.visits import models as visits
+
+    day = dt.date(2024, 8, 1)
+    while day < dt.date(2026, 9, 30):
+        assert matching.term_of(day) == str(visits.term_of(day)), day
+        assert matching.academic_year(day) == visits.academic_year(day), day
+        day += dt.timedelta(days=1)
+    assert list(matching.TERMS) == [str(t) for t in visits.TERMS]
+
+
+def test_engine_inputs_give_days_by_term_and_windows(world, places):
+    start, end = dt.date(2025, 9, 1), dt.date(2025, 12, 31)
+    made = services.need_create(actor=None, council=world.council_a, school=world.a1, area="early_reading",
+                                days=4, priority=3, window_start=start, window_end=end)
+    inputs = services.engine_inputs(world.council_a)
+    far = next(p for p in inputs.providers if p.id == places.far.pk)
+    assert dict(far.term_days) == {"autumn": 5, "spring": 5, "summer": 5} and far.days_available == 15
+    assert next(n for n in inputs.needs if n.id == made.pk).window == (start, end)
+    assert inputs.settings.year == matching.academic_year(dt.date.today())
+
+
+def test_register_assignments_count_against_the_terms_they_fall_in(world, places):
+    # The system leader's 3 days at a1 have no dates: they are taken from the terms in order.
+    places.near.user = world.user("system_leader")
+    places.near.save()
+    inputs = services.engine_inputs(world.council_a)
+    near = next(p for p in inputs.providers if p.id == places.near.pk)
+    assert dict(near.term_days) == {"autumn": 0, "spring": 1, "summer": 2} and near.days_available == 3
+    # Dated in the summer term of this school year, they come from the summer term first.
+    year = matching.academic_year(dt.date.today())
+    SupportAssignment.objects.filter(provider=world.user("system_leader")).update(
+        starts=dt.date(year + 1, 4, 1), ends=dt.date(year + 1, 8, 31))
+    near = next(p for p in services.engine_inputs(world.council_a).providers if p.id == places.near.pk)
+    assert dict(near.term_days) == {"autumn": 2, "spring": 2, "summer": 0} and near.days_available == 3
+
+
+def test_a_need_with_a_window_is_met_only_from_the_days_in_its_terms(world, places):
+    year = matching.academic_year(dt.date.today())
+    autumn = services.need_create(actor=None, council=world.council_a, school=world.a1, area="early_reading",
+                                  days=4, priority=3, window_start=dt.date(year, 9, 1),
+                                  window_end=dt.date(year, 12, 31))
+    # a1 can only have the near SLE, who has 2 days in the autumn term.
+    run = services.matching_run(actor=world.user("head_of_service"), council=world.council_a)
+    assert proposals() == [("Alpha Primary School", "Near SLE", 2)]
+    assert run.days_met == 2
+    assert "Days by term: autumn 2" in Match.objects.get(need=autumn).reasons
+    view = selectors.need_view(world.user("head_of_service"), autumn)
+    assert [c.capacity_left for c, _ in view.shortlist] == [2]
+    assert any("in the terms of the window" in r for r in view.shortlist[0][0].reasons)
