@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCAL := DJANGO_SETTINGS_MODULE=school_improvement.config.settings.local
-PYTEST_ARGS ?=
+# One test process per core (pytest-xdist); each gets its own test database.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test lint bench bench-national frontend install clean-demo serve
 

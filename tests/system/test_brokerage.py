@@ -12,7 +12,7 @@ from django.utils import timezone
 from school_improvement.brokerage.models import Match, MatchStatus, Need, SupportClaim
 from school_improvement.brokerage.tests.factories import build_places
 
-from .test_visits import sign_in, sign_out
+from .people import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 

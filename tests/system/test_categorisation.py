@@ -7,15 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from school_improvement.categorisation.models import Decision, PolicyVersion
 from school_improvement.categorisation.tests.conftest import add_ks2, add_national, publish_default
 from school_improvement.evidence.models import Inspection
 from school_improvement.intelligence.models import IntelligenceRecord
 
-from .test_intelligence import sign_in as first_sign_in
-from .test_intelligence import sign_out
+from .people import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +31,6 @@ def evidence(world) -> None:
     IntelligenceRecord.objects.create(council=world.council_a, school=world.a1, type="safeguarding",
                                       date=dt.date.today() - dt.timedelta(days=20), severity=4,
                                       description="LADO referral", confidentiality="restricted")
-
-
-def sign_in(visitor, user) -> None:
-    """Sign in again and again: the same one-time code may not be used twice, so forget the last."""
-    TOTPDevice.objects.filter(user=user).update(last_t=-1)
-    first_sign_in(visitor, user)
 
 
 def open_decision(visitor, decision: Decision, label: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from school_improvement.evidence.tests.factories import load_world_evidence
 
-from .test_schools_and_jobs import sign_in
+from .people import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,37 +4,14 @@ another portfolio's adviser cannot see it; a contributor submits; axe is clean o
 from __future__ import annotations
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from school_improvement.accounts.roles import SECOND_FACTOR_ROLES
 from school_improvement.intelligence.models import IntelligenceRecord
-from school_improvement.testing.world import PASSWORD
+
+from .people import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
 CONCERN = "Staff report the deputy head is off sick long term; cover is thin in Year 6."
-
-
-def sign_in(visitor, user) -> None:
-    device = None
-    if user.roles & SECOND_FACTOR_ROLES:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    visitor.go("/accounts/login/")
-    visitor.page.fill("#id_username", user.username)
-    visitor.page.fill("#id_password", PASSWORD)
-    visitor.page.click("main button[type=submit]")
-    if device is not None:
-        visitor.page.wait_for_url("**/accounts/two-factor/")
-        visitor.page.fill("#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
-        visitor.page.click("main button[type=submit]")
-    visitor.page.wait_for_url(visitor.base_url + "/")
-
-
-def sign_out(visitor) -> None:
-    visitor.page.click("button:has-text('Sign out')")
-    visitor.page.wait_for_load_state("load")
 
 
 def test_an_adviser_records_restricted_intelligence_that_the_head_and_other_advisers_cannot_see(

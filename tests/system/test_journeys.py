@@ -15,25 +15,9 @@ from django.utils import timezone
 from school_improvement.evidence.models import Measure
 from school_improvement.journeys.models import Journey
 
-from .test_intelligence import sign_in as _sign_in
-from .test_intelligence import sign_out
+from .people import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(visitor, user) -> None:
-    """Sign in; if the person's second-factor code of this 30-second step was already used (they signed
-    in moments ago), wait for the next code, as a person at a keyboard would."""
-    import time
-
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None and device.last_t >= 0:
-        step_now = int((time.time() - device.t0) // device.step)
-        if step_now <= device.last_t:
-            time.sleep((device.last_t + 1) * device.step + device.t0 - time.time() + 0.5)
-    _sign_in(visitor, user)
 
 
 def _day(days: int = 0) -> str:

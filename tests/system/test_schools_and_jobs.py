@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from school_improvement.accounts.roles import SECOND_FACTOR_ROLES
-from school_improvement.testing.world import PASSWORD
+from .people import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(visitor, user) -> None:
-    device = None
-    if user.roles & SECOND_FACTOR_ROLES:
-        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    visitor.page.goto(visitor.base_url + "/accounts/login/")
-    visitor.page.fill("#id_username", user.username)
-    visitor.page.fill("#id_password", PASSWORD)
-    visitor.page.click("main button[type=submit]")
-    if device is not None:
-        visitor.page.fill("#id_token", f"{totp(device.bin_key):06d}")
-        visitor.page.click("main button[type=submit]")
-    visitor.page.wait_for_url(visitor.base_url + "/")
 
 
 def test_adviser_searches_filters_and_opens_a_school(visitor, browser_world):

@@ -8,36 +8,13 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from school_improvement.accounts.roles import SECOND_FACTOR_ROLES
-from school_improvement.testing.world import PASSWORD
 from school_improvement.visits.models import Finding, Visit, VisitState
 from school_improvement.visits.tests.factories import make_visit
 
+from .people import sign_in, sign_out
+
 pytestmark = pytest.mark.browser
-
-
-def sign_in(visitor, user) -> None:
-    device = None
-    if user.roles & SECOND_FACTOR_ROLES:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    visitor.go("/accounts/login/")
-    visitor.page.fill("#id_username", user.username)
-    visitor.page.fill("#id_password", PASSWORD)
-    visitor.page.click("main button[type=submit]")
-    if device is not None:
-        visitor.page.wait_for_url("**/accounts/two-factor/")
-        visitor.page.fill("#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
-        visitor.page.click("main button[type=submit]")
-    visitor.page.wait_for_url(visitor.base_url + "/")
-
-
-def sign_out(visitor) -> None:
-    visitor.page.click("button:has-text('Sign out')")
-    visitor.page.wait_for_load_state("load")
 
 
 def status_says(visitor, words: str) -> None:
