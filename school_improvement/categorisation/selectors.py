@@ -439,7 +439,7 @@ def dashboard(user: Any) -> Dashboard:
                     "rows_cells": [(r, [pairs.get((r, c), 0) for c in cols]) for r in rows],
                     "more": more, "less": less, "same": same, "compared": sum(pairs.values())}
     overrides = []
-    for r in rounds[:6]:
+    for r in [r for r in rounds if r.scope != Round.Scope.JOURNEY_EXIT][:6]:  # an exit has no review group
         moderated = r.decisions.exclude(group_outcome="")
         overrides.append((r, moderated.count(), moderated.filter(group_outcome=Decision.GroupOutcome.OVERRIDDEN).count()))
     open_rounds = [r for r in rounds if r.status == Round.Status.OPEN]

@@ -13,25 +13,14 @@ from school_improvement.testing.world import verified_login
 
 
 def _demo() -> DemoContext:
-    """The demo council. Other capabilities' steps are run in savepoints: one still being built must
-    not hide what this one does (this step needs only the council, its people and portfolios)."""
+    """The whole demo council, every capability's step in order."""
     import tempfile
     from pathlib import Path
 
-    from django.db import transaction
-
     with tempfile.TemporaryDirectory() as tmp:
         ctx = DemoContext(seed=2026, workdir=Path(tmp), say=lambda _: None)
-        for order, _name, step in steps():
-            if order >= 70:
-                step(ctx)
-                continue
-            try:
-                with transaction.atomic():
-                    step(ctx)
-            except Exception:  # noqa: BLE001 - see the docstring
-                if order <= 40:
-                    raise
+        for _order, _name, step in steps():
+            step(ctx)
     return ctx
 
 
@@ -41,6 +30,12 @@ def test_the_demo_council_has_journeys_at_every_stage(db, client):
     journeys = Journey.objects.for_council(ctx.council)
     stages = set(journeys.values_list("stage", flat=True))
     assert {"diagnosis", "ratification", "delivery", "escalation", "exited"} <= stages
+    assert all(j.school_kind != "other" for j in journeys)  # colleges and independent schools have none
+    exited = journeys.get(stage="exited")
+    from school_improvement.categorisation.services import latest_final
+
+    after = latest_final(ctx.council, [exited.school_id])[exited.school_id]
+    assert after.pk == exited.exit_report["category_decision"] and after.category == exited.exit_category
     hos = User.objects.get(council=ctx.council, role_assignments__role=Role.HEAD_OF_SERVICE)
     verified_login(client, hos)
     page = client.get(reverse("journeys:dashboard")).content.decode()
