@@ -9,6 +9,7 @@ days met, priority-weighted days met, mean fit and travel, and the optimal/greed
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engines.matching import Need, Plan, Provider, Settings, greedy_plan, optimal_plan
+from engines.matching.terms import TERMS, academic_year, term_dates
 
 AREAS = ("early_reading", "maths", "send", "leadership", "governance", "english",
          "curriculum", "behaviour_and_attitudes", "early_years", "attendance",
@@ -58,6 +60,23 @@ def generate(n_needs: int, n_providers: int, width_km: float, height_km: float,
         return None if value < 0 else f"{prefix}{value}"
 
     area_p = np.array(AREA_WEIGHTS) / sum(AREA_WEIGHTS)
+    # Needs' windows: a third within one term, a fifth over two terms running, the rest any time
+    # in the school year; providers' days split over the three terms.
+    dates = term_dates(academic_year(dt.date.today()))
+
+    def window() -> tuple[dt.date | None, dt.date | None]:
+        r, first = rng.random(), int(rng.integers(len(TERMS)))
+        if r < 0.35:
+            return dates[TERMS[first]]
+        if r < 0.55:
+            first = min(first, len(TERMS) - 2)
+            return dates[TERMS[first]][0], dates[TERMS[first + 1]][1]
+        return None, None
+
+    def by_term(days: int) -> dict[str, int]:
+        split = rng.multinomial(days, rng.dirichlet((2.0, 2.0, 2.0)))
+        return {term: int(n) for term, n in zip(TERMS, split, strict=True)}
+
     needing = rng.choice(n_schools, size=n_needs)
     needs = []
     for k, s in enumerate(needing):
@@ -66,7 +85,7 @@ def generate(n_needs: int, n_providers: int, width_km: float, height_km: float,
             phase=PHASES[phase[s]], days=int(rng.integers(1, 9)),
             priority=int(rng.choice((1, 2, 3, 5), p=(0.4, 0.3, 0.2, 0.1))),
             easting=float(xy[s, 0]), northing=float(xy[s, 1]),
-            trust_uid=uid("T", trust[s]), federation_uid=uid("F", federation[s]),
+            trust_uid=uid("T", trust[s]), federation_uid=uid("F", federation[s]), window=window(),
         ))
     providers = []
     for k in range(n_providers):
@@ -80,9 +99,10 @@ def generate(n_needs: int, n_providers: int, width_km: float, height_km: float,
             if rng.random() < 0.2:
                 phases.add(PHASES[rng.choice(len(PHASES), p=PHASE_WEIGHTS)])
             near = rng.choice(n_schools, size=int(rng.integers(0, 3)))
+            days = int(rng.integers(2, 12))
             providers.append(Provider(
                 id=f"P{k:05d}", kind=kind, expertise=expertise, phases=frozenset(phases),
-                days_available=int(rng.integers(2, 12)),
+                days_available=days, term_days=by_term(days),
                 easting=float(xy[s, 0]), northing=float(xy[s, 1]), own_school_urn=int(urn[s]),
                 trust_uid=uid("T", trust[s]), federation_uid=uid("F", federation[s]),
                 declared_conflicts=frozenset(int(urn[x]) for x in near),
@@ -93,9 +113,10 @@ def generate(n_needs: int, n_providers: int, width_km: float, height_km: float,
             t = towns[rng.integers(n_towns)] + rng.normal(0, 8000, 2)
             phases = set(rng.choice(PHASES, size=int(rng.integers(1, 3)), replace=False,
                                     p=PHASE_WEIGHTS))
+            days = int(rng.integers(4, 18))
             providers.append(Provider(
                 id=f"P{k:05d}", kind=kind, expertise=expertise, phases=frozenset(phases),
-                days_available=int(rng.integers(4, 18)), easting=float(t[0]), northing=float(t[1]),
+                days_available=days, term_days=by_term(days), easting=float(t[0]), northing=float(t[1]),
                 trust_uid=uid("T", int(rng.choice(trust))) if kind == "trust_team" else None,
             ))
     return needs, providers

@@ -36,8 +36,13 @@ def service(request: HttpRequest) -> dict[str, Any]:
         for label, name, permission in NAVIGATION:
             if has_perm(user, permission):
                 url = reverse(name)
-                active = request.path == url if url == "/" else request.path.startswith(url)
-                nav.append({"label": label, "url": url, "active": active})
+                matches = request.path == url if url == "/" else request.path.startswith(url)
+                nav.append({"label": label, "url": url, "active": matches})
+        # One item is current: the one whose address matches the most of the path
+        # (/brokerage/support/ is "Support", not also "Brokerage").
+        current = max((item for item in nav if item["active"]), key=lambda item: len(item["url"]), default=None)
+        for item in nav:
+            item["active"] = item is current
     return {
         "service_name": settings.SERVICE_NAME,
         "council": council,
