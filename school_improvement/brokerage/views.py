@@ -20,6 +20,7 @@ from django.views import View
 from engines.matching import KIND_LABELS
 from school_improvement.accounts.permissions import has_perm
 from school_improvement.core.exports import export_response
+from school_improvement.core.forms import apply_errors
 from school_improvement.core.paging import paginate
 from school_improvement.core.views import PermissionRequiredMixin
 
@@ -31,14 +32,6 @@ from .models import AREA_CHOICES, MatchStatus, NeedSource, NeedStatus
 def _me(request: HttpRequest) -> Any:
     """The signed-in person (every view here needs one)."""
     return request.user
-
-def _save_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     for text in exc.messages:
@@ -134,7 +127,7 @@ class ProviderFormView(PermissionRequiredMixin, View):
                 provider = services.provider_save(actor=request.user, council=_me(request).council,
                                                   provider=provider, **_provider_values(request, form))
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"{provider.name} is in the capacity register.")
                 return redirect("brokerage:provider_detail", pk=provider.pk)
@@ -175,7 +168,7 @@ class ConflictView(PermissionRequiredMixin, View):
                     services.conflict_declare(actor=request.user, provider=provider, school=school,
                                               reason=form.cleaned_data["reason"])
                 except ValidationError as exc:
-                    _save_errors(form, exc)
+                    apply_errors(form, exc)
                 else:
                     messages.success(request, f"{provider.name} will never be proposed for {school.name}.")
                     return redirect("brokerage:provider_detail", pk=provider.pk)
@@ -224,7 +217,7 @@ class NeedCreateView(PermissionRequiredMixin, View):
                 need = services.need_create(actor=request.user, council=_me(request).council, school=school,
                                             source=NeedSource.ADVISER, **form.cleaned_data)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The need is raised. Its shortlist is below.")
                 return redirect("brokerage:need_detail", pk=need.pk)
@@ -362,7 +355,7 @@ class SettingsView(PermissionRequiredMixin, View):
             try:
                 services.settings_update(actor=request.user, council=_me(request).council_id, **form.cleaned_data)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The matching settings are saved. Run the matcher again to apply them.")
                 return redirect("brokerage:plan")
@@ -421,7 +414,7 @@ class ClaimCreateView(PermissionRequiredMixin, View):
             try:
                 services.claim_create(actor=request.user, assignment=assignment, **form.cleaned_data)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Your claim has gone to {assignment.establishment.name} to confirm.")
                 return redirect("brokerage:support_list")
@@ -444,7 +437,7 @@ class ClaimConfirmView(PermissionRequiredMixin, View):
                 services.claim_confirm(actor=request.user, claim=claim, confirmed=data["confirmed"] == "yes",
                                        feedback=data["feedback"], usefulness=data["usefulness"])
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Thank you: your answer and feedback are recorded.")
                 return redirect("brokerage:support_list")

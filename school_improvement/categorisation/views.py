@@ -24,6 +24,7 @@ from engines.policy import PolicyError
 from school_improvement.accounts.permissions import has_perm
 from school_improvement.core import audit
 from school_improvement.core.exports import export_response
+from school_improvement.core.forms import apply_errors
 from school_improvement.core.views import PermissionRequiredMixin
 from school_improvement.register.selectors import school_for
 
@@ -52,14 +53,6 @@ MAX_UPLOAD = 2 * 1024 * 1024
 def _user(request: HttpRequest) -> Any:
     """The signed-in person (every view here requires one)."""
     return request.user
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _policy_errors(form: Any, exc: PolicyError, field: str | None = "yaml") -> list[str]:
@@ -147,7 +140,7 @@ class PolicyNewView(PermissionRequiredMixin, View):
                                       "file" if upload_form.is_bound else "preset")
             return self._render(request, preset_form, upload_form, problems)
         except ValidationError as exc:
-            _form_errors(preset_form if preset_form.is_bound else upload_form, exc)
+            apply_errors(preset_form if preset_form.is_bound else upload_form, exc)
             return self._render(request, preset_form, upload_form)
         if not imported.versions:
             messages.success(request, "Every version in that file is already held; nothing was added.")
@@ -235,7 +228,7 @@ class VersionEditView(PermissionRequiredMixin, View):
             except PolicyError as exc:
                 problems = _policy_errors(form, exc)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The draft has been saved.")
                 return redirect("categorisation:version_detail", pk=pk)
@@ -284,7 +277,7 @@ class VersionCopyView(PermissionRequiredMixin, View):
             except PolicyError as exc:
                 problems = _policy_errors(form, exc, None)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Draft version {created.version} made from version {version.version}.")
                 return redirect("categorisation:version_edit", pk=created.pk)
@@ -342,7 +335,7 @@ class RoundNewView(PermissionRequiredMixin, View):
                 if isinstance(exc, PolicyError):
                     _policy_errors(form, exc, None)
                 else:
-                    _form_errors(form, exc)
+                    apply_errors(form, exc)
             else:
                 messages.success(request, f"The round has started: {round_.decisions.count()} schools proposed.")
                 return redirect("categorisation:round_detail", pk=round_.pk)
@@ -407,7 +400,7 @@ class RoundConflictsView(PermissionRequiredMixin, View):
                 services.conflict_declare(actor=request.user, round_=round_, school=school,
                                           reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Conflict of interest with {school.name} recorded: its pack is redacted "
                                           "for you and you cannot decide its category.")
@@ -503,7 +496,7 @@ class _DecisionForm(PermissionRequiredMixin, View):
             try:
                 done = self.act(request, view, form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, done)
                 return redirect(_detail(pk))
@@ -671,7 +664,7 @@ class ReopeningDismissView(PermissionRequiredMixin, View):
             try:
                 events.reopening_dismiss(actor=request.user, reopening=reopening, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The re-opening has been dismissed.")
                 return redirect("categorisation:reopened_list")
@@ -693,7 +686,7 @@ class SchoolReopenView(PermissionRequiredMixin, View):
                 events.reopen_for_event(school=school, actor=request.user, council=_user(request).council_id,
                                         **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"The category of {school.name} is re-opened.")
                 return redirect("categorisation:reopened_list")
@@ -718,7 +711,7 @@ class BacktestView(PermissionRequiredMixin, View):
                 if isinstance(exc, PolicyError):
                     _policy_errors(form, exc, "policy")
                 else:
-                    _form_errors(form, exc)
+                    apply_errors(form, exc)
             else:
                 return redirect("categorisation:backtest_detail", pk=run.pk)
         return self._render(request, form)

@@ -19,6 +19,7 @@ from django.views import View
 from school_improvement.accounts.permissions import has_perm
 from school_improvement.core import jobs
 from school_improvement.core.exports import export_response
+from school_improvement.core.forms import apply_errors
 from school_improvement.core.views import PermissionRequiredMixin
 from school_improvement.register.selectors import school_for
 
@@ -56,14 +57,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _save_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class SubmitView(PermissionRequiredMixin, View):
     """Another council team submits what it knows about a school. It reads nothing back."""
 
@@ -81,7 +74,7 @@ class SubmitView(PermissionRequiredMixin, View):
                 record = services.record_create(actor=request.user, school=data["school"],
                                                 **{f: data[f] for f in RECORD_FIELDS})
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Thank you. Your record about {record.school.name} has been sent "
                                           f"(reference {record.pk}).")
@@ -111,7 +104,7 @@ class SchoolAddView(PermissionRequiredMixin, View):
                 services.record_create(actor=request.user, school=school,
                                        **{f: data[f] for f in RECORD_FIELDS + MANAGER_FIELDS})
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The record has been added.")
                 return redirect(reverse("register:school_detail", args=[urn]) + "#intelligence")
@@ -158,7 +151,7 @@ class RecordEditView(PermissionRequiredMixin, View):
                 record = services.record_edit(actor=request.user, record=record, related=data["related"],
                                               **{f: data[f] for f in RECORD_FIELDS + MANAGER_FIELDS})
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The record has been updated.")
                 return redirect("intelligence:record_detail", pk=record.pk)
@@ -247,7 +240,7 @@ class SubjectAccessView(PermissionRequiredMixin, View):
             try:
                 rows: list[IntelligenceRecord] = selectors.subject_access_records(request.user, name)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 return export_response(request, rows=rows, columns=SUBJECT_ACCESS_COLUMNS,
                                        filename="subject-access", fmt="csv",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from school_improvement.core.forms import GovukForm, widget_class
 
@@ -36,15 +35,6 @@ def style_new_fields(form: forms.Form) -> None:
         existing = field.widget.attrs.get("class", "")
         if css not in existing.split():
             field.widget.attrs["class"] = f"{css} {existing}".strip()
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field where it names one, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class PartForm(GovukForm):

@@ -16,6 +16,7 @@ from django.views import View
 
 from school_improvement.accounts.permissions import has_perm
 from school_improvement.core.exports import export_response
+from school_improvement.core.forms import apply_errors
 from school_improvement.core.paging import paginate
 from school_improvement.core.views import PermissionRequiredMixin
 
@@ -145,7 +146,7 @@ class OpenView(PermissionRequiredMixin, View):
                                                 reason=data["reason"], category_decision=awaiting.get(school.pk),
                                                 clock_months=data["clock_months"])
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"An improvement journey has been opened for {school.name}.")
                 return redirect("journeys:diagnosis", pk=journey.pk)
@@ -183,7 +184,7 @@ class TemplatesView(PermissionRequiredMixin, View):
             try:
                 services.template_save(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The template has been saved.")
                 return redirect("journeys:templates")
@@ -251,7 +252,7 @@ class DiagnosisView(JourneyPage):
         except ValidationError as exc:
             target = forms.get(part) or forms.setdefault("priority", f.PriorityForm())
             target.is_valid()
-            f.apply_errors(target, exc)
+            apply_errors(target, exc)
         return self._render(request, journey, forms, status=400)
 
     def _render(self, request: HttpRequest, journey: Journey, forms: dict[str, Any] | None = None,
@@ -359,7 +360,7 @@ class StatementView(JourneyPage):
                     services.exit_criterion_judge(actor=user, criterion=_one(journey.exit_criteria.all(), d["criterion"]),
                                                   met=d["met"], note=d["note"])
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Saved.")
                 return redirect(reverse("journeys:statement", args=[pk]) + f"#{part.replace('_', '-')}")
@@ -427,7 +428,7 @@ class MoveView(JourneyPage):
                 journey = services.journey_move(actor=request.user, journey=journey, move=d["move"],
                                                 reason=d["reason"], skip=d["skip"], extra=extra)
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Done: {machine.MOVES[d['move']].label.lower()}.")
                 return redirect("journeys:detail", pk=pk)
@@ -464,7 +465,7 @@ class ExitView(JourneyPage):
                 services.journey_move(actor=request.user, journey=journey, move="exit",
                                       reason=form.cleaned_data["reason"], skip=form.cleaned_data["skip"])
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"{journey.school.name} has exited its improvement journey.")
                 return redirect("journeys:detail", pk=pk)
@@ -495,7 +496,7 @@ class ReviewsView(JourneyPage):
             try:
                 review = services.review_start(actor=request.user, journey=journey, **form.cleaned_data)
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 return redirect("journeys:review", pk=review.pk)
         return self._render(request, journey, form, status=400)
@@ -549,7 +550,7 @@ class ReviewView(PermissionRequiredMixin, View):
                                      "you were editing it. Their version is shown below; your changes are still "
                                      "in the form. Check them against theirs and save again.")
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Review {review.number} has been saved.")
                 return redirect("journeys:review", pk=review.pk)
@@ -602,7 +603,7 @@ class BoardView(JourneyPage):
                     services.action_add(actor=request.user, journey=journey, description=d["description"],
                                         owner=owner, due_on=d["due_on"], meeting=meeting)
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The meeting has been recorded." if part == "meeting"
                                  else "The action has been assigned.")
@@ -651,7 +652,7 @@ class ActionView(PermissionRequiredMixin, View):
                 form.add_error(None, f"{theirs.updated_by} updated this action while you were editing it. Their "
                                      "update is shown below; yours is still in the form. Save again to keep yours.")
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The action has been updated.")
                 return redirect("journeys:action", pk=pk)
@@ -705,7 +706,7 @@ class EscalationView(JourneyPage):
                 else:
                     services.dfe_contact_add(actor=request.user, journey=journey, **d)
             except ValidationError as exc:
-                f.apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Saved.")
                 return redirect("journeys:escalation", pk=pk)

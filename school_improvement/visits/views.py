@@ -20,6 +20,7 @@ from django.views import View
 
 from school_improvement.accounts.permissions import has_perm
 from school_improvement.core.exports import export_response
+from school_improvement.core.forms import apply_errors
 from school_improvement.core.views import PermissionRequiredMixin
 
 from . import documents, entitlements, selectors, services
@@ -44,14 +45,6 @@ from .note_templates import template_for
 def _me(request: HttpRequest) -> Any:
     """The signed-in person (every view here needs one)."""
     return request.user
-
-def _save_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 def _year(request: HttpRequest) -> int:
     value = str(request.GET.get("year", ""))
@@ -122,7 +115,7 @@ class VisitPlanView(PermissionRequiredMixin, View):
                                             planned_date=data["planned_date"], purpose=data["purpose"],
                                             funding=data["funding"], days=data["days"], adviser=adviser)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"The visit on {visit.planned_date:%d %B %Y} is planned.")
                 return redirect("visits:visit_detail", pk=visit.pk)
@@ -179,7 +172,7 @@ class VisitEditView(PermissionRequiredMixin, View):
         except ValidationError as exc:
             form = _note_form(visit, request.POST)
             form.is_valid()
-            _save_errors(form, exc)
+            apply_errors(form, exc)
             return self._render(request, visit, form)
         if "send" in request.POST:
             messages.success(request, f"The note has gone to the school. They have until "
@@ -240,7 +233,7 @@ class VisitRespondView(PermissionRequiredMixin, View):
                 services.visit_respond(actor=request.user, visit=visit, verdicts=form.verdicts(),
                                        comment=form.cleaned_data["comment"])
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Your response has gone to the adviser, who will answer it "
                                           "before the note is issued.")
@@ -275,7 +268,7 @@ class VisitAnswerView(PermissionRequiredMixin, View):
                 if "issue" in request.POST:
                     visit = services.visit_issue(actor=request.user, visit=visit)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The note is issued." if visit.is_issued else
                                  "Your answers are saved. Issue the note when you are ready.")
@@ -320,7 +313,7 @@ class VisitCancelView(PermissionRequiredMixin, View):
             try:
                 services.visit_cancel(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The visit is cancelled.")
                 return redirect("visits:visit_detail", pk=visit.pk)
@@ -471,7 +464,7 @@ class CapacityEditView(PermissionRequiredMixin, View):
                 services.capacity_set(actor=request.user, council=_me(request).council, adviser=adviser, year=year,
                                       **form.cleaned_data)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"{adviser}'s capacity for {year_label(year)} is saved.")
                 return redirect(reverse("visits:caseload", args=[adviser.pk]) + f"?year={year}")
@@ -508,7 +501,7 @@ class EntitlementView(PermissionRequiredMixin, View):
                 entitlements.entitlement_set(actor=request.user, council=_me(request).council, school=school,
                                              **form.cleaned_data)
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The entitlement is set by hand.")
                 return redirect("visits:entitlement", urn=school.urn)
@@ -588,7 +581,7 @@ class ConferenceCreateView(PermissionRequiredMixin, View):
                     attendees=data["attendees"].splitlines(), evidence_reviewed=data["evidence_reviewed"],
                     decisions=data["decisions"], next_review=data["next_review"], actions=form.actions())
             except ValidationError as exc:
-                _save_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "The case conference is recorded.")
                 return redirect("visits:conference_detail", pk=conference.pk)
