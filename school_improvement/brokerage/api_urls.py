@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engines.matching import KIND_LABELS
+from school_improvement.api.errors import refusal
 
 from . import selectors, services
 from .models import AREA_CHOICES, PHASES, Match, Need, NeedSource, Priority, Provider
@@ -23,10 +24,6 @@ from .models import AREA_CHOICES, PHASES, Match, Need, NeedSource, Priority, Pro
 def _me(request: Request) -> Any:
     """The signed-in person (every view here needs one)."""
     return request.user
-
-def _invalid(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
 
 class _ByMethod:
     """A view whose permission depends on the method: ``read`` for GET, ``write`` for POST."""
@@ -93,7 +90,7 @@ class ProviderListApi(_ByMethod, APIView):
         try:
             provider = services.provider_save(actor=request.user, council=_me(request).council, **data)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
 
 
@@ -166,7 +163,7 @@ class NeedListApi(_ByMethod, APIView):
         try:
             need = services.need_create(actor=request.user, council=_me(request).council, **data)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
 
 
@@ -218,7 +215,7 @@ class PlanApi(_ByMethod, APIView):
         try:
             run = services.matching_run(actor=request.user, council=_me(request).council)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(_run_json(run), status=status.HTTP_201_CREATED)
 
 
@@ -257,7 +254,7 @@ class MatchDetailApi(_ByMethod, APIView):
             else:
                 match = services.match_agree(actor=request.user, match=match)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(MatchSerializer(match).data)
 
 
@@ -342,7 +339,7 @@ class ClaimListApi(_ByMethod, APIView):
             claim = services.claim_create(actor=request.user, assignment=assignment, delivered_on=data["delivered_on"],
                                           days=data["days"], summary=data["summary"])
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -365,7 +362,7 @@ class ClaimConfirmApi(APIView):
         try:
             claim = services.claim_confirm(actor=request.user, claim=claim, **incoming.validated_data)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(ClaimSerializer(claim).data)
 
 

@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from school_improvement.api.errors import refusal
+
 from . import selectors, services
 from .serializers import (
     ActionSerializer,
@@ -30,10 +32,6 @@ from .serializers import (
     ReviewUpdateSerializer,
     WatchRowSerializer,
 )
-
-
-def _refusal(exc: DjangoValidationError) -> exceptions.ValidationError:
-    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class MethodPermission:
@@ -77,7 +75,7 @@ class JourneyListView(MethodPermission, generics.ListCreateAPIView):
             journey = services.journey_open(actor=request.user, school=school, owner=owner, reason=d["reason"],
                                             category_decision=awaiting.get(school.pk), clock_months=d["clock_months"])
         except DjangoValidationError as exc:
-            raise _refusal(exc) from exc
+            raise refusal(exc) from exc
         return Response(JourneySerializer(journey).data, status=status.HTTP_201_CREATED)
 
 
@@ -108,7 +106,7 @@ class JourneyMoveView(APIView):
                                             skip=d["skip"], extra=services.MoveExtra(
                                                 ratified_as=d["ratified_as"], meeting=meeting, until=d["until"]))
         except DjangoValidationError as exc:
-            raise _refusal(exc) from exc
+            raise refusal(exc) from exc
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied from exc
         return Response(JourneySerializer(journey).data)
@@ -134,7 +132,7 @@ class JourneyNeedsView(MethodPermission, APIView):
         try:
             need = services.need_raise(actor=request.user, journey=journey, **data.validated_data)
         except DjangoValidationError as exc:
-            raise _refusal(exc) from exc
+            raise refusal(exc) from exc
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied from exc
         row = next(n for n in selectors.journey_needs(journey) if n.pk == need.pk)
@@ -166,7 +164,7 @@ class ReviewView(MethodPermission, APIView):
             return Response({"detail": "Someone else saved this review since you read it.",
                              "current": ReviewSerializer(stale.current).data}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            raise _refusal(exc) from exc
+            raise refusal(exc) from exc
         return Response(ReviewSerializer(review).data)
 
 
@@ -193,7 +191,7 @@ class ActionView(MethodPermission, APIView):
             return Response({"detail": "Someone else updated this action since you read it.",
                              "current": ActionSerializer(stale.current).data}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            raise _refusal(exc) from exc
+            raise refusal(exc) from exc
         return Response(ActionSerializer(action).data)
 
 

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from school_improvement.api.errors import refusal
 from school_improvement.register.models import Establishment
 
 from . import selectors, services
@@ -25,10 +26,6 @@ from .models import FOCUS_AREAS, Funding, Purpose, Verdict, Visit, VisitState
 def _me(request: Request) -> Any:
     """The signed-in person (every view here needs one)."""
     return request.user
-
-def _invalid(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
 
 class FindingSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -175,7 +172,7 @@ class VisitListApi(APIView):
                                         planned_date=data["planned_date"], purpose=data["purpose"],
                                         funding=data["funding"], days=data["days"], adviser=adviser)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
@@ -209,7 +206,7 @@ class VisitNoteApi(APIView):
         try:
             visit = services.visit_save_draft(actor=request.user, visit=visit, note=note)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(VisitNoteSerializer(visit).data)
 
 
@@ -223,7 +220,7 @@ class _StepApi(APIView):
         try:
             visit = service(actor=request.user, visit=visit)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(VisitNoteSerializer(visit).data)
 
 
@@ -264,7 +261,7 @@ class VisitRespondApi(APIView):
             visit = services.visit_respond(actor=request.user, visit=visit, verdicts=verdicts,
                                            comment=incoming.validated_data["comment"])
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(VisitNoteSerializer(visit).data)
 
 
@@ -284,7 +281,7 @@ class VisitAnswerApi(APIView):
         try:
             visit = services.visit_answer(actor=request.user, visit=visit, answers=answers)
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(VisitNoteSerializer(visit).data)
 
 
@@ -400,7 +397,7 @@ class ConferenceListApi(APIView):
                 decisions=data["decisions"], next_review=data["next_review"],
                 actions=[(a["text"], a.get("owner", ""), a.get("due")) for a in data["actions"]])
         except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+            raise refusal(exc) from exc
         return Response(ConferenceSerializer(conference).data, status=status.HTTP_201_CREATED)
 
 
