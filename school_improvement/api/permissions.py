@@ -23,3 +23,16 @@ class RoleRulesPermission(BasePermission):
                 and needs_second_factor(request.user) and not request.user.is_verified():
             return False
         return has_perm(request.user, permission)
+
+
+class PermissionByMethod:
+    """A view whose permission (read by :class:`RoleRulesPermission`) depends on the method:
+    ``read_permission`` for GET, ``write_permission`` for POST."""
+
+    read_permission = ""
+    write_permission = ""
+
+    @property
+    def permission(self) -> str:
+        request = getattr(self, "request", None)
+        return self.write_permission if request is not None and request.method == "POST" else self.read_permission

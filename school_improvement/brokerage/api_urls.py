@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from engines.matching import KIND_LABELS
 from school_improvement.api.errors import refusal
+from school_improvement.api.permissions import PermissionByMethod
 
 from . import selectors, services
 from .models import AREA_CHOICES, PHASES, Match, Need, NeedSource, Priority, Provider
@@ -24,18 +25,6 @@ from .models import AREA_CHOICES, PHASES, Match, Need, NeedSource, Priority, Pro
 def _me(request: Request) -> Any:
     """The signed-in person (every view here needs one)."""
     return request.user
-
-class _ByMethod:
-    """A view whose permission depends on the method: ``read`` for GET, ``write`` for POST."""
-
-    read = ""
-    write = ""
-
-    @property
-    def permission(self) -> str:
-        request = getattr(self, "request", None)
-        return self.write if request is not None and request.method == "POST" else self.read
-
 
 class ProviderSerializer(serializers.ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True, default="")
@@ -67,10 +56,10 @@ class ProviderInSerializer(serializers.Serializer):
     active = serializers.BooleanField(default=True)
 
 
-class ProviderListApi(_ByMethod, APIView):
+class ProviderListApi(PermissionByMethod, APIView):
     """GET: the capacity register. POST: add a provider."""
 
-    read, write = "brokerage.view", "brokerage.manage_providers"
+    read_permission, write_permission = "brokerage.view", "brokerage.manage_providers"
 
     @extend_schema(operation_id="brokerage_providers_list", responses=ProviderSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -141,10 +130,10 @@ class NeedInSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NeedListApi(_ByMethod, APIView):
+class NeedListApi(PermissionByMethod, APIView):
     """GET: needs (``status``: open, closed or all). POST: raise a need."""
 
-    read, write = "brokerage.view", "brokerage.raise_needs"
+    read_permission, write_permission = "brokerage.view", "brokerage.raise_needs"
 
     @extend_schema(operation_id="brokerage_needs_list", responses=NeedSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -196,10 +185,10 @@ def _run_json(run: Any) -> dict[str, Any] | None:
             "greedy": run.greedy, "settings": run.settings, "notes": run.notes}
 
 
-class PlanApi(_ByMethod, APIView):
+class PlanApi(PermissionByMethod, APIView):
     """GET: the current plan (matches of open needs) and the last run. POST: run the matcher."""
 
-    read, write = "brokerage.view", "brokerage.match"
+    read_permission, write_permission = "brokerage.view", "brokerage.match"
 
     @extend_schema(operation_id="brokerage_plan_retrieve", responses=inline_serializer("Plan", {
         "run": serializers.DictField(allow_null=True), "counts": serializers.DictField(),
@@ -225,10 +214,10 @@ class MatchActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MatchDetailApi(_ByMethod, APIView):
+class MatchDetailApi(PermissionByMethod, APIView):
     """GET: a match. POST: lock (optionally with days), unlock, reject, allow again or agree it."""
 
-    read, write = "brokerage.view", "brokerage.match"
+    read_permission, write_permission = "brokerage.view", "brokerage.match"
 
     @extend_schema(operation_id="brokerage_matches_retrieve", responses=MatchSerializer)
     def get(self, request: Request, pk: int) -> Response:
@@ -317,10 +306,10 @@ class ClaimSerializer(serializers.Serializer):
     usefulness = serializers.IntegerField(read_only=True, allow_null=True)
 
 
-class ClaimListApi(_ByMethod, APIView):
+class ClaimListApi(PermissionByMethod, APIView):
     """GET: claims you may see. POST: claim days delivered against one of your assignments."""
 
-    read, write = "brokerage.view_support", "brokerage.claim"
+    read_permission, write_permission = "brokerage.view_support", "brokerage.claim"
 
     @extend_schema(operation_id="brokerage_claims_list", responses=ClaimSerializer(many=True))
     def get(self, request: Request) -> Response:

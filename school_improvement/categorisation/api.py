@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from school_improvement.intelligence.api import SecondFactorForSessions
 from school_improvement.register.selectors import school_for
 
 from . import selectors
@@ -197,7 +196,7 @@ class PolicyDetailView(APIView):
         return Response(data)
 
 
-class RoundListView(SecondFactorForSessions, APIView):
+class RoundListView(APIView):
     """Categorisation rounds of the council."""
 
     permission = "categorisation.view_rounds"
@@ -207,7 +206,7 @@ class RoundListView(SecondFactorForSessions, APIView):
         return Response(RoundSerializer(selectors.rounds_for(request.user), many=True).data)
 
 
-class RoundDetailView(SecondFactorForSessions, APIView):
+class RoundDetailView(APIView):
     """A round and its pack (redacted for schools you declared a conflict with)."""
 
     permission = "categorisation.view_rounds"
@@ -220,7 +219,7 @@ class RoundDetailView(SecondFactorForSessions, APIView):
         return Response(data)
 
 
-class DecisionDetailView(SecondFactorForSessions, APIView):
+class DecisionDetailView(APIView):
     """One school's decision in a round, explained for your audience."""
 
     permission = "categorisation.view_decisions"
@@ -231,7 +230,7 @@ class DecisionDetailView(SecondFactorForSessions, APIView):
         return Response(DecisionSerializer(decision_data(request.user, decision)).data)
 
 
-class SchoolCategoryListView(SecondFactorForSessions, APIView):
+class SchoolCategoryListView(APIView):
     """A school's categories over time: rounds (who, when, why) and past categories imported."""
 
     permission = "categorisation.view_decisions"

@@ -6,12 +6,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, serializers, status
-from rest_framework.authentication import SessionAuthentication
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from school_improvement.accounts.permissions import needs_second_factor
+from school_improvement.api.permissions import PermissionByMethod
 
 from . import selectors, services
 from .serializers import (
@@ -24,33 +23,14 @@ from .serializers import (
 FILTERS = ("q", "school", "type", "severity", "confidentiality", "verified", "due", "sort")
 
 
-class SecondFactorForSessions:
-    """The pages' second-factor rule, for API calls made with a browser session.
-
-    The /api/ prefix is exempt from SecondFactorRequiredMiddleware (tokens are issued only from
-    a verified session), so a session that passed the password but not the second factor must
-    not read restricted intelligence through the API.
-    """
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if isinstance(request.successful_authenticator, SessionAuthentication) and needs_second_factor(request.user):
-            django_user = request._request.user
-            if not getattr(django_user, "is_verified", lambda: False)():
-                raise exceptions.PermissionDenied("Confirm your second factor before using the API.")
-
-
 def _serializer_for(user: Any) -> type[serializers.Serializer]:
     return RecordSerializer if selectors.is_staff_reader(user) else SharedRecordSerializer
 
 
-class RecordListView(SecondFactorForSessions, generics.ListCreateAPIView):
+class RecordListView(PermissionByMethod, generics.ListCreateAPIView):
     """GET: the records you may read (restricted ones shown are audited). POST: submit a record."""
 
-    @property
-    def permission(self) -> str:  # read by api.permissions.RoleRulesPermission
-        request = getattr(self, "request", None)
-        return "intelligence.submit" if request is not None and request.method == "POST" else "intelligence.read"
+    read_permission, write_permission = "intelligence.read", "intelligence.submit"
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if getattr(self.request, "method", "") == "POST":
@@ -85,7 +65,7 @@ class RecordListView(SecondFactorForSessions, generics.ListCreateAPIView):
         return Response(ReceiptSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class RecordDetailView(SecondFactorForSessions, generics.RetrieveAPIView):
+class RecordDetailView(generics.RetrieveAPIView):
     permission = "intelligence.read"
 
     def get_serializer_class(self) -> type[serializers.Serializer]:

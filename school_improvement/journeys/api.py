@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from school_improvement.api.errors import refusal
+from school_improvement.api.permissions import PermissionByMethod
 
 from . import selectors, services
 from .serializers import (
@@ -34,16 +35,11 @@ from .serializers import (
 )
 
 
-class MethodPermission:
-    """``permission`` for reads, ``write_permission`` for POST (read by RoleRulesPermission)."""
+class MethodPermission(PermissionByMethod):
+    """Journeys: read with ``journeys.view``, write with ``journeys.manage`` unless a view says otherwise."""
 
     read_permission = "journeys.view"
     write_permission = "journeys.manage"
-
-    @property
-    def permission(self) -> str:
-        request = getattr(self, "request", None)
-        return self.write_permission if request is not None and request.method == "POST" else self.read_permission
 
 
 class JourneyListView(MethodPermission, generics.ListCreateAPIView):
