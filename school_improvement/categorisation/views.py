@@ -23,7 +23,7 @@ from engines.errors import FileRefused
 from engines.policy import PolicyError
 from school_improvement.accounts.permissions import has_perm
 from school_improvement.core import audit
-from school_improvement.core.exports import export_response
+from school_improvement.core.exports import document_response, export_response
 from school_improvement.core.forms import apply_errors
 from school_improvement.core.views import PermissionRequiredMixin
 from school_improvement.register.selectors import school_for
@@ -615,15 +615,8 @@ class DecisionLetterView(PermissionRequiredMixin, View):
         audit.record(actor=request.user, action=audit.Action.EXPORT, obj=decision,
                      detail=f"letter ({fmt}, {audience}) downloaded")
         name = f"category-letter-{decision.school_id}-{decision.round_id}"
-        if fmt == "pdf":
-            response = HttpResponse(letters.letter_pdf(letter), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        else:
-            response = HttpResponse(
-                letters.letter_docx(letter),
-                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-        return response
+        make = letters.letter_pdf if fmt == "pdf" else letters.letter_docx
+        return document_response(make(letter), fmt, name)
 
 
 # --- re-opened categories -------------------------------------------------------------------------

@@ -82,3 +82,16 @@ def export_response(
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
     return response
+
+
+DOCUMENT_TYPES = {"pdf": "application/pdf",
+                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def document_response(content: bytes, fmt: str, name: str, *, inline: bool = False) -> HttpResponse:
+    """A generated letter or report (``fmt`` "pdf" or "docx") as ``name.fmt``; ``inline`` opens a
+    PDF in the browser instead of downloading it."""
+    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
+    disposition = "inline" if inline and fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'
+    return response

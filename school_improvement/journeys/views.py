@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 
 from school_improvement.accounts.permissions import has_perm
-from school_improvement.core.exports import export_response
+from school_improvement.core.exports import document_response, export_response
 from school_improvement.core.forms import apply_errors
 from school_improvement.core.paging import paginate
 from school_improvement.core.views import PermissionRequiredMixin
@@ -49,21 +49,12 @@ def _manager(request: HttpRequest, journey: Journey) -> None:
         raise PermissionDenied
 
 
-def _file(content: bytes, fmt: str, name: str) -> HttpResponse:
-    types = {"pdf": "application/pdf",
-             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-    response = HttpResponse(content, content_type=types[fmt])
-    disposition = "inline" if fmt == "pdf" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'
-    return response
-
-
 def _document(request: HttpRequest, doc: letters.Document, fmt: str, name: str, journey: Journey) -> HttpResponse:
     from school_improvement.core import audit
 
     audit.record(actor=request.user, action=audit.Action.EXPORT, obj=journey, detail=f"{name}.{fmt}")
     content = letters.to_pdf(doc) if fmt == "pdf" else letters.to_docx(doc)
-    return _file(content, fmt, name)
+    return document_response(content, fmt, name, inline=True)
 
 
 class JourneyPage(PermissionRequiredMixin, View):

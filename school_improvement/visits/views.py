@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views import View
 
 from school_improvement.accounts.permissions import has_perm
-from school_improvement.core.exports import export_response
+from school_improvement.core.exports import document_response, export_response
 from school_improvement.core.forms import apply_errors
 from school_improvement.core.views import PermissionRequiredMixin
 
@@ -332,15 +332,8 @@ class VisitDocumentView(PermissionRequiredMixin, View):
             raise Http404
         findings, actions = selectors.note_parts(visit)
         name = f"note-of-visit-{visit.school.urn}-{visit.visit_date or visit.planned_date:%Y-%m-%d}"
-        if self.fmt == "pdf":
-            response = HttpResponse(documents.note_pdf(visit, findings, actions), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        else:
-            response = HttpResponse(
-                documents.note_docx(visit, findings, actions),
-                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-        return response
+        make = documents.note_pdf if self.fmt == "pdf" else documents.note_docx
+        return document_response(make(visit, findings, actions), self.fmt, name)
 
 
 # --- actions ----------------------------------------------------------------------------------
